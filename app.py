@@ -1,0 +1,44 @@
+"""actnet's web application: `create_app()` for tests and tools, `app` for gunicorn."""
+import os
+import secrets
+
+from flask import Flask
+from flask_htmx import HTMX
+
+from services.config import Settings
+
+htmx = HTMX()
+
+
+def create_app(test_config=None):
+    """Build the app: settings from the environment, then `test_config` on top."""
+    app = Flask(__name__)
+    settings = Settings.from_env(os.environ)
+    if test_config:
+        settings = settings.replace(**test_config)
+    app.config["SETTINGS"] = settings
+    # A missing SECRET_KEY only matters across restarts: sessions and CSRF
+    # tokens of a local run become invalid, nothing else.
+    app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
+    app.config["TESTING"] = settings.testing
+
+    htmx.init_app(app)
+
+    from views import cli, public
+
+    app.register_blueprint(public.bp)
+    cli.register(app)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        # htmx reads HX-Request; a response that depends on it must say so.
+        response.vary.add("HX-Request")
+        return response
+
+    return app
+
+
+app = create_app()

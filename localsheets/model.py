@@ -1,0 +1,588 @@
+"""The Sheets API's operations on one spreadsheet document (a plain dict).
+
+Each function takes the document, changes it in place or reads it, and
+returns the API's response body; `ApiError` carries Google's error shape.
+The server makes each call atomic by working on a fresh copy.
+"""
+import itertools
+import secrets
+
+from localsheets import a1, values as cellvalues
+
+DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
+RENDER_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
+FORMATTING_REQUESTS = {
+    "repeatCell", "updateBorders", "updateDimensionProperties", "autoResizeDimensions",
+    "mergeCells", "unmergeCells", "addConditionalFormatRule", "deleteConditionalFormatRule",
+    "addBanding", "setBasicFilter", "clearBasicFilter", "sortRange", "addNamedRange",
+}
+STATUS = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
+          429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
+
+
+class ApiError(Exception):
+    def __init__(self, code, message, status=None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status or STATUS.get(code, "UNKNOWN")
+
+    def body(self):
+        return {"error": {"code": self.code, "message": self.message, "status": self.status}}
+
+
+def bad(message):
+    return ApiError(400, message)
+
+
+# --- spreadsheets -----------------------------------------------------------
+
+def new_spreadsheet(body):
+    doc = {
+        "spreadsheetId": secrets.token_urlsafe(33)[:44],
+        "properties": {"title": "Untitled spreadsheet", "locale": "en_US",
+                       "autoRecalc": "ON_CHANGE", "timeZone": "Etc/GMT"},
+        "sheets": [],
+        "next_sheet_id": 0,
+        "next_protected_id": 1,
+    }
+    doc["properties"].update((body or {}).get("properties") or {})
+    for sheet in (body or {}).get("sheets") or [{}]:
+        _add_sheet(doc, sheet.get("properties") or {})
+    return doc
+
+
+def _add_sheet(doc, props):
+    title = props.get("title") or f"Sheet{len(doc['sheets']) + 1}"
+    if any(s["properties"]["title"].lower() == title.lower() for s in doc["sheets"]):
+        raise bad(f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists. '
+                  f'Please enter another name.')
+    sheet_id = props.get("sheetId")
+    if sheet_id is None:
+        sheet_id = doc["next_sheet_id"] if doc["sheets"] else 0
+        while any(s["properties"]["sheetId"] == sheet_id for s in doc["sheets"]):
+            sheet_id += 1
+    doc["next_sheet_id"] = max(doc["next_sheet_id"], sheet_id) + 1
+    grid = {"rowCount": DEFAULT_ROWS, "columnCount": DEFAULT_COLS}
+    grid.update(props.get("gridProperties") or {})
+    index = props.get("index", len(doc["sheets"]))
+    properties = {"sheetId": sheet_id, "title": title, "index": index, "sheetType": "GRID",
+                  "gridProperties": grid}
+    for key in ("hidden", "tabColor", "rightToLeft"):
+        if key in props:
+            properties[key] = props[key]
+    sheet = {"properties": properties, "protectedRanges": [], "formatting": [], "cells": []}
+    doc["sheets"].insert(index, sheet)
+    _reindex(doc)
+    return sheet
+
+
+def _reindex(doc):
+    for i, sheet in enumerate(doc["sheets"]):
+        sheet["properties"]["index"] = i
+
+
+def public_view(doc, ranges=(), include_grid=False):
+    """spreadsheets.get: the document as the API shows it."""
+    sheets = []
+    wanted = None
+    if ranges:
+        wanted = {}
+        for text in ranges:
+            sheet, bounds = resolve(doc, text)
+            wanted.setdefault(sheet["properties"]["sheetId"], []).append(bounds)
+    for sheet in doc["sheets"]:
+        sid = sheet["properties"]["sheetId"]
+        if wanted is not None and sid not in wanted:
+            continue
+        out = {"properties": sheet["properties"]}
+        if sheet["protectedRanges"]:
+            out["protectedRanges"] = sheet["protectedRanges"]
+        if include_grid:
+            areas = wanted[sid] if wanted else [full_bounds(sheet)]
+            out["data"] = [grid_data(sheet, b) for b in areas]
+        sheets.append(out)
+    return {"spreadsheetId": doc["spreadsheetId"], "properties": doc["properties"], "sheets": sheets,
+            "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{doc['spreadsheetId']}/edit"}
+
+
+def grid_data(sheet, bounds):
+    r0, r1, c0, c1 = bounds
+    rows = []
+    for r in range(r0, min(r1, len(sheet["cells"]))):
+        row = sheet["cells"][r]
+        cells = []
+        for c in range(c0, min(c1, len(row))):
+            cell = row[c]
+            out = {}
+            if cell:
+                if "v" in cell or "f" in cell:
+                    out["userEnteredValue"] = cellvalues.extended_value(cell)
+                    out["formattedValue"] = str(cellvalues.render(cell, "FORMATTED_VALUE"))
+                for key, name in (("note", "note"), ("dv", "dataValidation"), ("format", "userEnteredFormat")):
+                    if key in cell:
+                        out[name] = cell[key]
+            cells.append(out)
+        while cells and not cells[-1]:
+            cells.pop()
+        rows.append({"values": cells} if cells else {})
+    while rows and not rows[-1]:
+        rows.pop()
+    return {"startRow": r0, "startColumn": c0, "rowData": rows}
+
+
+# --- ranges -----------------------------------------------------------------
+
+def sheet_by_title(doc, title):
+    for sheet in doc["sheets"]:
+        if sheet["properties"]["title"] == title:
+            return sheet
+    # Google matches sheet names in ranges without regard to case.
+    for sheet in doc["sheets"]:
+        if sheet["properties"]["title"].lower() == title.lower():
+            return sheet
+    return None
+
+
+def sheet_by_id(doc, sheet_id, where="request"):
+    for sheet in doc["sheets"]:
+        if sheet["properties"]["sheetId"] == sheet_id:
+            return sheet
+    raise bad(f"Invalid {where}: No grid with id: {sheet_id}")
+
+
+def full_bounds(sheet):
+    grid = sheet["properties"]["gridProperties"]
+    return 0, grid["rowCount"], 0, grid["columnCount"]
+
+
+def resolve(doc, text, check_limits=True):
+    """A1 text to (sheet, (row0, row1, col0, col1)), clipped to the grid where open."""
+    titles = [s["properties"]["title"] for s in doc["sheets"]]
+    try:
+        rng = a1.parse(text, titles)
+    except a1.RangeError:
+        raise bad(f"Unable to parse range: {text}") from None
+    if rng.sheet is None:
+        sheet = doc["sheets"][0]
+    else:
+        sheet = sheet_by_title(doc, rng.sheet)
+        if sheet is None:
+            raise bad(f"Unable to parse range: {text}")
+    grid = sheet["properties"]["gridProperties"]
+    rows, cols = grid["rowCount"], grid["columnCount"]
+    r0 = rng.start_row or 0
+    c0 = rng.start_col or 0
+    r1 = rng.end_row if rng.end_row is not None else rows
+    c1 = rng.end_col if rng.end_col is not None else cols
+    if check_limits and (r1 > rows or c1 > cols or r0 >= rows or c0 >= cols):
+        raise bad(f"Range ({a1.format_range(sheet['properties']['title'], r0, max(r1, r0 + 1), c0, max(c1, c0 + 1))}) "
+                  f"exceeds grid limits. Max rows: {rows}, max columns: {cols}")
+    return sheet, (r0, r1, c0, c1)
+
+
+def range_text(sheet, r0, r1, c0, c1):
+    return a1.format_range(sheet["properties"]["title"], r0, r1, c0, c1)
+
+
+def _cell(sheet, r, c):
+    cells = sheet["cells"]
+    if r < len(cells) and c < len(cells[r]):
+        return cells[r][c]
+    return None
+
+
+def _set_cell(sheet, r, c, cell, keep_extras=True):
+    cells = sheet["cells"]
+    while len(cells) <= r:
+        cells.append([])
+    row = cells[r]
+    while len(row) <= c:
+        row.append(None)
+    old = row[c]
+    extras = {k: v for k, v in (old or {}).items() if k not in ("v", "f", "fmt")} if keep_extras else {}
+    new = dict(cell or {})
+    new.update(extras)
+    row[c] = new or None
+
+
+# --- values -----------------------------------------------------------------
+
+def read_values(sheet, bounds, major="ROWS", render="FORMATTED_VALUE"):
+    r0, r1, c0, c1 = bounds
+    rows = []
+    for r in range(r0, min(r1, len(sheet["cells"]))):
+        src = sheet["cells"][r]
+        row = [cellvalues.render(src[c], render) if c < len(src) else "" for c in range(c0, min(c1, len(src)))]
+        while row and row[-1] == "":
+            row.pop()
+        rows.append(row)
+    while rows and not rows[-1]:
+        rows.pop()
+    if major == "COLUMNS":
+        width = max((len(r) for r in rows), default=0)
+        cols = [[r[i] if i < len(r) else "" for r in rows] for i in range(width)]
+        rows = []
+        for col in cols:
+            while col and col[-1] == "":
+                col.pop()
+            rows.append(col)
+        while rows and not rows[-1]:
+            rows.pop()
+    return rows
+
+
+def check_options(major=None, render=None, value_input=None, require_input=False):
+    if major not in (None, "ROWS", "COLUMNS", "DIMENSION_UNSPECIFIED"):
+        raise bad(f"Invalid value at 'major_dimension' (type.googleapis.com/google.apps.sheets.v4.Dimension), \"{major}\"")
+    if render not in (None, *RENDER_OPTIONS):
+        raise bad(f"Invalid value at 'value_render_option' (type.googleapis.com/google.apps.sheets.v4.ValueRenderOption), \"{render}\"")
+    if require_input and value_input is None:
+        raise bad("'valueInputOption' is required but not specified")
+    if value_input not in (None, "RAW", "USER_ENTERED"):
+        raise bad(f"Invalid value at 'value_input_option' (type.googleapis.com/google.apps.sheets.v4.ValueInputOption), \"{value_input}\"")
+
+
+def get_values(doc, text, major="ROWS", render="FORMATTED_VALUE"):
+    check_options(major, render)
+    major = "COLUMNS" if major == "COLUMNS" else "ROWS"
+    sheet, bounds = resolve(doc, text)
+    out = {"range": range_text(sheet, *bounds), "majorDimension": major}
+    rows = read_values(sheet, bounds, major, render or "FORMATTED_VALUE")
+    if rows:
+        out["values"] = rows
+    return out
+
+
+def _as_rows(body):
+    data = body.get("values") or []
+    if not isinstance(data, list) or not all(isinstance(r, list) for r in data):
+        raise bad("Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue)")
+    if body.get("majorDimension") == "COLUMNS":
+        width = max((len(c) for c in data), default=0)
+        return [[col[i] if i < len(col) else None for col in data] for i in range(width)]
+    return data
+
+
+def _parse(value, value_input):
+    if isinstance(value, (dict, list)):
+        raise bad("Invalid values[0][0]: struct_value")
+    return cellvalues.parse_user_entered(value) if value_input == "USER_ENTERED" else cellvalues.parse_raw(value)
+
+
+def write_values(doc, text, body, value_input, include_values=False, render="FORMATTED_VALUE"):
+    check_options(body.get("majorDimension"), value_input=value_input, require_input=True)
+    if body.get("range") and text and a1.split_sheet(body["range"]) != a1.split_sheet(text):
+        raise bad(f"Requested writing within range [{text}], but tried writing to [{body['range']}]")
+    sheet, (r0, r1, c0, c1) = resolve(doc, text, check_limits=False)
+    rows = _as_rows(body)
+    height = len(rows)
+    width = max((len(r) for r in rows), default=0)
+    grid = sheet["properties"]["gridProperties"]
+    explicit = a1.parse(text, [s["properties"]["title"] for s in doc["sheets"]])
+    if explicit.end_row is not None and r0 + height > r1 and not _single_cell(explicit):
+        raise bad(f"Requested writing within range [{text}], but tried writing to row [{r0 + height}]")
+    if explicit.end_col is not None and c0 + width > c1 and not _single_cell(explicit):
+        raise bad(f"Requested writing within range [{text}], but tried writing to column "
+                  f"[{a1.index_to_col(c0 + width - 1)}]")
+    if r0 + height > grid["rowCount"] or c0 + width > grid["columnCount"] or r0 >= grid["rowCount"]:
+        raise bad(f"Range ({range_text(sheet, r0, r0 + max(height, 1), c0, c0 + max(width, 1))}) exceeds grid "
+                  f"limits. Max rows: {grid['rowCount']}, max columns: {grid['columnCount']}")
+    cells = 0
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if value is None:
+                continue  # null leaves the cell as it is; "" clears it
+            _set_cell(sheet, r0 + i, c0 + j, _parse(value, value_input))
+            cells += 1
+    area = (r0, r0 + height, c0, c0 + width)
+    out = {"spreadsheetId": doc["spreadsheetId"], "updatedRange": range_text(sheet, *area) if height and width else
+           range_text(sheet, r0, r0 + 1, c0, c0 + 1)}
+    if height and width:
+        out.update(updatedRows=height, updatedColumns=width, updatedCells=cells)
+    if include_values:
+        out["updatedData"] = {"range": out["updatedRange"], "majorDimension": "ROWS",
+                              "values": read_values(sheet, area, "ROWS", render)}
+    return out
+
+
+def _single_cell(rng):
+    return rng.end_row == (rng.start_row or 0) + 1 and rng.end_col == (rng.start_col or 0) + 1
+
+
+def clear_values(doc, text):
+    sheet, (r0, r1, c0, c1) = resolve(doc, text)
+    for r in range(r0, min(r1, len(sheet["cells"]))):
+        row = sheet["cells"][r]
+        for c in range(c0, min(c1, len(row))):
+            if row[c]:
+                extras = {k: v for k, v in row[c].items() if k not in ("v", "f", "fmt")}
+                row[c] = extras or None
+    return range_text(sheet, r0, r1, c0, c1)
+
+
+def _row_empty(sheet, r, c0, c1):
+    if r >= len(sheet["cells"]):
+        return True
+    row = sheet["cells"][r]
+    return not any(row[c] and ("v" in row[c] or "f" in row[c]) for c in range(c0, min(c1, len(row))))
+
+
+def append_values(doc, text, body, value_input, insert_option="OVERWRITE", include_values=False,
+                  render="FORMATTED_VALUE"):
+    """values.append: find the table in the range, write after its last row."""
+    check_options(body.get("majorDimension"), value_input=value_input, require_input=True)
+    if insert_option not in (None, "OVERWRITE", "INSERT_ROWS"):
+        raise bad(f"Invalid value at 'insert_data_option', \"{insert_option}\"")
+    sheet, (r0, r1, c0, c1) = resolve(doc, text)
+    rows = _as_rows(body)
+    height = len(rows)
+    width = max((len(r) for r in rows), default=0)
+    # The table starts inside the range but runs on below it (Google's own
+    # sample appends to `Sheet1!A1:E1` and lands after the last row).
+    last_data_row = len(sheet["cells"])
+    table_start = next((r for r in range(r0, min(r1, last_data_row)) if not _row_empty(sheet, r, c0, c1)), None)
+    out = {"spreadsheetId": doc["spreadsheetId"]}
+    if table_start is None:
+        target_row, target_col = r0, c0
+    else:
+        table_end = table_start
+        while table_end + 1 < last_data_row and not _row_empty(sheet, table_end + 1, c0, c1):
+            table_end += 1
+        used = [c for r in range(table_start, table_end + 1)
+                for c in range(c0, min(c1, len(sheet["cells"][r]))) if sheet["cells"][r][c]]
+        t_c0, t_c1 = min(used), max(used) + 1
+        out["tableRange"] = range_text(sheet, table_start, table_end + 1, t_c0, t_c1)
+        target_row, target_col = table_end + 1, t_c0
+    grid = sheet["properties"]["gridProperties"]
+    if insert_option == "INSERT_ROWS":
+        _insert(sheet, "ROWS", target_row, height)
+    grid["rowCount"] = max(grid["rowCount"], target_row + height)
+    grid["columnCount"] = max(grid["columnCount"], target_col + width)
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if value is not None:
+                _set_cell(sheet, target_row + i, target_col + j, _parse(value, value_input))
+    area = (target_row, target_row + max(height, 1), target_col, target_col + max(width, 1))
+    updates = {"spreadsheetId": doc["spreadsheetId"], "updatedRange": range_text(sheet, *area)}
+    if height and width:
+        updates.update(updatedRows=height, updatedColumns=width,
+                       updatedCells=sum(1 for row in rows for v in row if v is not None))
+    if include_values:
+        updates["updatedData"] = {"range": updates["updatedRange"], "majorDimension": "ROWS",
+                                  "values": read_values(sheet, area, "ROWS", render)}
+    out["updates"] = updates
+    return out
+
+
+# --- batchUpdate ------------------------------------------------------------
+
+def _insert(sheet, dimension, start, count):
+    grid = sheet["properties"]["gridProperties"]
+    if dimension == "ROWS":
+        if start < len(sheet["cells"]):
+            sheet["cells"][start:start] = [[] for _ in range(count)]
+        grid["rowCount"] += count
+    else:
+        for row in sheet["cells"]:
+            if start < len(row):
+                row[start:start] = [None] * count
+        grid["columnCount"] += count
+
+
+def _delete(sheet, dimension, start, end):
+    grid = sheet["properties"]["gridProperties"]
+    key, size = ("rowCount", grid["rowCount"]) if dimension == "ROWS" else ("columnCount", grid["columnCount"])
+    if start < 0 or end > size or start >= end:
+        raise bad(f"Invalid requests[0].deleteDimension: Invalid range: {start}..{end}")
+    if dimension == "ROWS":
+        if end - start >= size:
+            raise bad("Invalid requests[0].deleteDimension: You can't delete all the rows on the sheet.")
+        del sheet["cells"][start:end]
+    else:
+        if end - start >= size:
+            raise bad("Invalid requests[0].deleteDimension: You can't delete all the columns on the sheet.")
+        for row in sheet["cells"]:
+            del row[start:end]
+    grid[key] -= end - start
+
+
+def _apply_mask(target, source, fields):
+    """Copy the fields named in a FieldMask (`a.b,c`, `*`) from source to target."""
+    if fields.strip() == "*":
+        target.update(source)
+        return
+    for path in fields.replace("/", ".").split(","):
+        parts = [p for p in path.strip().split(".") if p]
+        if not parts:
+            continue
+        src, dst = source, target
+        for p in parts[:-1]:
+            src = src.get(p, {}) if isinstance(src, dict) else {}
+            dst = dst.setdefault(p, {})
+        if isinstance(src, dict) and parts[-1] in src:
+            dst[parts[-1]] = src[parts[-1]]
+        else:
+            dst.pop(parts[-1], None)
+
+
+def _grid_range(doc, rng, where):
+    sheet = sheet_by_id(doc, rng.get("sheetId", 0), where)
+    rows, cols = sheet["properties"]["gridProperties"]["rowCount"], sheet["properties"]["gridProperties"]["columnCount"]
+    return sheet, (rng.get("startRowIndex", 0), rng.get("endRowIndex", rows),
+                   rng.get("startColumnIndex", 0), rng.get("endColumnIndex", cols))
+
+
+def _set_cell_fields(sheet, r, c, data, fields):
+    row_cells = sheet["cells"]
+    current = _cell(sheet, r, c) or {}
+    cell = dict(current)
+    wanted = {f.strip().split(".")[0].split("/")[0] for f in fields.split(",")}
+    everything = "*" in wanted
+    if everything or "userEnteredValue" in wanted:
+        for k in ("v", "f", "fmt"):
+            cell.pop(k, None)
+        cell.update(cellvalues.from_extended_value(data.get("userEnteredValue")) or {})
+    for name, key in (("note", "note"), ("dataValidation", "dv"), ("userEnteredFormat", "format")):
+        if everything or name in wanted:
+            if data.get(name):
+                cell[key] = data[name]
+            else:
+                cell.pop(key, None)
+    while len(row_cells) <= r:
+        row_cells.append([])
+    row = row_cells[r]
+    while len(row) <= c:
+        row.append(None)
+    row[c] = cell or None
+
+
+def batch_update(doc, body):
+    requests = body.get("requests")
+    if not isinstance(requests, list) or not requests:
+        raise bad("Must specify at least one request.")
+    replies = []
+    for i, request in enumerate(requests):
+        if not isinstance(request, dict) or len(request) != 1:
+            raise bad(f"Invalid requests[{i}]: exactly one kind of request must be set.")
+        (kind, args), = request.items()
+        where = f"requests[{i}].{kind}"
+        replies.append(_one_request(doc, kind, args or {}, where))
+    out = {"spreadsheetId": doc["spreadsheetId"], "replies": replies}
+    if body.get("includeSpreadsheetInResponse"):
+        out["updatedSpreadsheet"] = public_view(doc)
+    return out
+
+
+def _one_request(doc, kind, args, where):
+    if kind == "addSheet":
+        sheet = _add_sheet(doc, args.get("properties") or {})
+        return {"addSheet": {"properties": sheet["properties"]}}
+    if kind == "deleteSheet":
+        sheet = sheet_by_id(doc, args.get("sheetId"), where)
+        if len(doc["sheets"]) == 1:
+            raise bad(f"Invalid {where}: You can't remove all the sheets in a document.")
+        doc["sheets"].remove(sheet)
+        _reindex(doc)
+        return {}
+    if kind == "updateSheetProperties":
+        props = args.get("properties") or {}
+        fields = args.get("fields")
+        if not fields:
+            raise bad(f"Invalid {where}: At least one field must be updated, but 'fields' is empty.")
+        sheet = sheet_by_id(doc, props.get("sheetId", 0), where)
+        title = props.get("title")
+        if title is not None and "title" in fields:
+            other = sheet_by_title(doc, title)
+            if other is not None and other is not sheet:
+                raise bad(f'Invalid {where}: A sheet with the name "{title}" already exists. '
+                          f'Please enter another name.')
+        _apply_mask(sheet["properties"], props, fields)
+        sheet["properties"]["sheetId"] = props.get("sheetId", 0)
+        grid = sheet["properties"].setdefault("gridProperties", {})
+        grid.setdefault("rowCount", DEFAULT_ROWS)
+        grid.setdefault("columnCount", DEFAULT_COLS)
+        if grid.get("frozenRowCount", 0) >= grid["rowCount"]:
+            raise bad(f"Invalid {where}: You can't freeze all visible rows on the sheet.")
+        if "index" in props and "index" in fields:
+            doc["sheets"].remove(sheet)
+            doc["sheets"].insert(min(props["index"], len(doc["sheets"])), sheet)
+            _reindex(doc)
+        return {}
+    if kind == "updateSpreadsheetProperties":
+        _apply_mask(doc["properties"], args.get("properties") or {}, args.get("fields") or "")
+        return {}
+    if kind in ("insertDimension", "deleteDimension"):
+        rng = args.get("range") or {}
+        sheet = sheet_by_id(doc, rng.get("sheetId", 0), where)
+        dimension = rng.get("dimension")
+        if dimension not in ("ROWS", "COLUMNS"):
+            raise bad(f"Invalid {where}: dimension must be ROWS or COLUMNS")
+        start, end = rng.get("startIndex", 0), rng.get("endIndex")
+        if end is None or end <= start:
+            raise bad(f"Invalid {where}: range must have startIndex < endIndex")
+        if kind == "insertDimension":
+            size = sheet["properties"]["gridProperties"]["rowCount" if dimension == "ROWS" else "columnCount"]
+            if start > size:
+                raise bad(f"Invalid {where}: range start index ({start}) is after the end of the grid ({size})")
+            _insert(sheet, dimension, start, end - start)
+        else:
+            _delete(sheet, dimension, start, end)
+        return {}
+    if kind == "appendDimension":
+        sheet = sheet_by_id(doc, args.get("sheetId", 0), where)
+        length = args.get("length", 0)
+        if length <= 0:
+            raise bad(f"Invalid {where}: length must be positive")
+        key = "rowCount" if args.get("dimension") == "ROWS" else "columnCount"
+        sheet["properties"]["gridProperties"][key] += length
+        return {}
+    if kind == "addProtectedRange":
+        protected = dict(args.get("protectedRange") or {})
+        sheet, _ = _grid_range(doc, protected.get("range") or {}, where)
+        protected["protectedRangeId"] = doc["next_protected_id"]
+        doc["next_protected_id"] += 1
+        protected.setdefault("requestingUserCanEdit", True)
+        sheet["protectedRanges"].append(protected)
+        return {"addProtectedRange": {"protectedRange": protected}}
+    if kind == "deleteProtectedRange":
+        pid = args.get("protectedRangeId")
+        for sheet in doc["sheets"]:
+            for p in sheet["protectedRanges"]:
+                if p["protectedRangeId"] == pid:
+                    sheet["protectedRanges"].remove(p)
+                    return {}
+        raise bad(f"Invalid {where}: No protected range with id: {pid}")
+    if kind == "setDataValidation":
+        sheet, (r0, r1, c0, c1) = _grid_range(doc, args.get("range") or {}, where)
+        for r, c in itertools.product(range(r0, r1), range(c0, c1)):
+            _set_cell_fields(sheet, r, c, {"dataValidation": args.get("rule")}, "dataValidation")
+        return {}
+    if kind == "updateCells":
+        fields = args.get("fields")
+        if not fields:
+            raise bad(f"Invalid {where}: At least one field must be updated, but 'fields' is empty.")
+        if "start" in args:
+            start = args["start"]
+            sheet = sheet_by_id(doc, start.get("sheetId", 0), where)
+            r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
+        else:
+            sheet, (r0, _, c0, _) = _grid_range(doc, args.get("range") or {}, where)
+        grid = sheet["properties"]["gridProperties"]
+        for i, row in enumerate(args.get("rows") or []):
+            for j, data in enumerate(row.get("values") or []):
+                if r0 + i >= grid["rowCount"] or c0 + j >= grid["columnCount"]:
+                    raise bad(f"Invalid {where}: the cells go past the edge of the grid.")
+                _set_cell_fields(sheet, r0 + i, c0 + j, data or {}, fields)
+        return {}
+    if kind in FORMATTING_REQUESTS:
+        rng = args.get("range") or {}
+        sheet = sheet_by_id(doc, rng.get("sheetId", 0), where) if "sheetId" in rng else doc["sheets"][0]
+        sheet["formatting"].append({kind: args})
+        if kind == "repeatCell" and "userEnteredFormat" in (args.get("fields") or ""):
+            _, (r0, r1, c0, c1) = _grid_range(doc, rng, where)
+            fmt = (args.get("cell") or {}).get("userEnteredFormat")
+            for r, c in itertools.product(range(r0, r1), range(c0, c1)):
+                _set_cell_fields(sheet, r, c, {"userEnteredFormat": fmt}, "userEnteredFormat")
+        return {}
+    raise bad(f'Invalid JSON payload received. Unknown name "{kind}" at \'requests[0]\': Cannot find field.')

@@ -1,0 +1,1 @@
+"""actnet's services: everything but the web layer. Nothing here imports Flask."""

@@ -1,0 +1,60 @@
+"""Settings from the environment (and `.env` for local runs), in one place."""
+import dataclasses
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    redis_url: str | None = None
+    sheets_url: str | None = None  # localsheets; unset means Google
+    google_credentials: str | None = None  # path to a service-account JSON file
+    sheet_id: str | None = None
+    secret_key: str | None = None
+    instance_name: str = "actnet"
+    base_url: str = "http://127.0.0.1:5000"
+    var_dir: Path = ROOT / "var"
+    reads_per_minute: int = 60
+    writes_per_minute: int = 60
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, environ=os.environ):
+        get = environ.get
+        return cls(
+            redis_url=get("REDIS_URL") or None,
+            sheets_url=get("SHEETS_URL") or None,
+            google_credentials=get("GOOGLE_APPLICATION_CREDENTIALS") or None,
+            sheet_id=get("SHEET_ID") or None,
+            secret_key=get("SECRET_KEY") or None,
+            instance_name=get("ACTNET_NAME") or cls.instance_name,
+            base_url=(get("BASE_URL") or cls.base_url).rstrip("/"),
+            var_dir=Path(get("ACTNET_VAR") or cls.var_dir),
+            reads_per_minute=int(get("SHEETS_READS_PER_MINUTE") or cls.reads_per_minute),
+            writes_per_minute=int(get("SHEETS_WRITES_PER_MINUTE") or cls.writes_per_minute),
+        )
+
+    def replace(self, **changes):
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def sheets_backend(self):
+        if self.sheets_url:
+            return "localsheets"
+        if self.google_credentials:
+            return "google"
+        return None
+
+
+def load_dotenv(path=ROOT / ".env", environ=os.environ):
+    """Read KEY=value lines into `environ`, never overriding what is already set."""
+    if not path.exists():
+        return
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        environ.setdefault(key.strip(), value.strip().strip("'\""))

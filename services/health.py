@@ -1,0 +1,72 @@
+"""The state of each part actnet depends on, for /healthz and the dashboard."""
+import time
+
+import gspread
+import redis
+from rq import Worker
+
+from services import jobs, schedule
+from services.sheets import RetryPolicy, SheetsError, open_client
+
+
+def redis_state(connection):
+    try:
+        connection.ping()
+    except redis.RedisError as exc:
+        return {"ok": False, "detail": f"Redis is not answering ({type(exc).__name__})."}
+    return {"ok": True}
+
+
+def queue_state(connection):
+    try:
+        q = jobs.queue(connection)
+        workers = Worker.count(connection=connection, queue=q)
+        return {"ok": True, "depth": q.count, "workers": workers,
+                "last_cron_heartbeat": schedule.last_heartbeat(connection)}
+    except redis.RedisError:
+        return {"ok": False, "detail": "The queue lives in Redis, which is not answering."}
+
+
+class SheetsProbe:
+    """Checks the spreadsheet answers, at most once per `ttl` seconds.
+
+    Each check costs one read of the per-minute quota, so a health checker
+    polling every second must not spend the budget the jobs need.
+    """
+
+    def __init__(self, settings, ttl=15.0):
+        self.settings = settings
+        self.ttl = ttl
+        self._checked_at = None
+        self._state = None
+
+    def __call__(self):
+        now = time.monotonic()
+        if self._checked_at is None or now - self._checked_at > self.ttl:
+            self._state = self._check()
+            self._checked_at = now
+        return self._state
+
+    def _check(self):
+        backend = self.settings.sheets_backend
+        if backend is None:
+            return {"ok": False, "detail": "No spreadsheet backend is configured (SHEETS_URL or "
+                                           "GOOGLE_APPLICATION_CREDENTIALS)."}
+        if not self.settings.sheet_id:
+            return {"ok": False, "backend": backend, "detail": "SHEET_ID is not set."}
+        try:
+            client = open_client(self.settings, retry=RetryPolicy(attempts=1))
+            meta = client.http_client.fetch_sheet_metadata(
+                self.settings.sheet_id, params={"includeGridData": "false", "fields": "properties.title"})
+        except SheetsError as exc:
+            return {"ok": False, "backend": backend, "detail": str(exc)}
+        except gspread.exceptions.APIError as exc:
+            return {"ok": False, "backend": backend,
+                    "detail": f"The spreadsheet answered with an error: {exc.error.get('message', exc)}"}
+        return {"ok": True, "backend": backend, "title": meta.get("properties", {}).get("title")}
+
+
+def report(connection, sheets_probe):
+    parts = {"redis": redis_state(connection), "sheets": sheets_probe(), "queue": queue_state(connection)}
+    ok = all(part["ok"] for part in parts.values())
+    return ok, {"status": "ok" if ok else "down", **parts}
