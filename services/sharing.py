@@ -53,6 +53,30 @@ def _list(record, name):
     return value
 
 
+def _submission_problem(sub, i):
+    """Say what is wrong with submission i, in one line."""
+    where = f"submissions[{i}]"
+    if not isinstance(sub, dict):
+        return f"{where}: expected an object"
+    for name in ("activist", "at", "subscribe", "source"):
+        if name not in sub:
+            return f"{where}: missing field '{name}'"
+    if not isinstance(sub["activist"], str) or not sub["activist"].strip():
+        return f"{where}: activist must be an email address"
+    if sub["source"] not in ("web", "api"):
+        return f"{where}: unknown source {sub['source']!r} (expected web or api)"
+    code = sub.get("referrer_code")
+    if code is not None and not isinstance(code, str):
+        return f"{where}: referrer_code must be text or null"
+    if not isinstance(sub["subscribe"], bool):
+        return f"{where}: subscribe must be true or false"
+    try:
+        _time(sub["at"], where)
+    except ScenarioError as exc:
+        return str(exc)
+    return f"{where}: not understood"
+
+
 def normalise_email(value):
     return value.strip().lower()
 
@@ -100,21 +124,28 @@ class Record:
                                   "code": _code(_field(s, "referrer_code", where)), "limit": limit})
         self.code_owner = {s["code"]: k for k, s in enumerate(self.sponsors) if s["code"]}
 
+        # The hot loop of a large action: kept flat, with errors looked at only
+        # when the fast path fails.
         subs = []
+        ids, emails = self.ids, self.emails
+        parse_time = datetime.fromisoformat
         for i, sub in enumerate(_list(record, "submissions")):
-            where = f"submissions[{i}]"
-            if not isinstance(sub, dict):
-                raise ScenarioError(f"{where}: expected an object")
             try:
                 email, at, code, subscribe, source = (sub["activist"], sub["at"], sub.get("referrer_code"),
                                                       sub["subscribe"], sub["source"])
-            except KeyError as missing:
-                raise ScenarioError(f"{where}: missing field '{missing.args[0]}'") from None
-            if source not in ("web", "api"):
-                raise ScenarioError(f"{where}: unknown source {source!r} (expected web or api)")
-            if not isinstance(email, str) or not email.strip():
-                raise ScenarioError(f"{where}: activist must be an email address")
-            subs.append((_time(at, where), i, self.activist(email), _code(code), bool(subscribe), source))
+                when = parse_time(at)
+                key = email.strip().lower()
+            except (KeyError, TypeError, AttributeError, ValueError):
+                raise ScenarioError(_submission_problem(sub, i)) from None
+            if when.tzinfo is None or source not in ("web", "api") or not key or not isinstance(subscribe, bool):
+                raise ScenarioError(_submission_problem(sub, i))
+            index = ids.get(key)
+            if index is None:
+                index = ids[key] = len(emails)
+                emails.append(key)
+            if code is not None:
+                code = code.strip() or None if isinstance(code, str) else None
+            subs.append((when.timestamp(), i, index, code, subscribe, source))
         subs.sort()  # by time, then input order
         self.submissions = subs
 
@@ -125,12 +156,15 @@ class Record:
         for s in self.sponsors:
             entries = {}
             for email, entry in (lists.get(s["group"]) or {}).items():
+                index = ids.get(email.strip().lower())
+                if index is None:
+                    continue  # never took this action: nothing in the rules looks at them
                 where = f"lists.{s['group']}.{email}"
                 status = _field(entry, "status", where)
                 if status not in ("subscribed", "unsubscribed"):
                     raise ScenarioError(f"{where}: unknown status {status!r}")
                 changed = entry.get("changed_at")
-                entries[self.activist(email)] = (status, _time(changed, where) if changed is not None else -INF)
+                entries[index] = (status, _time(changed, where) if changed is not None else -INF)
             self.lists.append(entries)
 
         self.shares = self._pairs(record, "shares")

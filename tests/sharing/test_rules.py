@@ -219,6 +219,35 @@ def test_r19_the_greedy_trap_is_avoided():
         assert pairs(run(rec)["shares"]) == {("b@x.org", "s1"), ("a@x.org", "s2")}
 
 
+def test_r19_no_sponsor_is_stranded_when_both_activists_have_one_slot():
+    # A and B each have one slot left (three earlier shares). s1 may take either;
+    # s2 only A. A greedy pass that hands A to s1 strands s2.
+    earlier = [{"activist": a, "group": g, "at": t(3)} for a in ("a@x.org", "b@x.org") for g in ("x", "y", "z")]
+    rec = scenario([sponsor(g) for g in ("s1", "s2", "x", "y", "z")],
+                   [sub("a@x.org"), sub("b@x.org", code="s2-code"), sub("r1@x.org", code="s1-code"),
+                    sub("r2@x.org", code="s2-code")],
+                   shares=earlier,
+                   lists={"s1": {"r2@x.org": {"status": "subscribed", "changed_at": T0}},
+                          "s2": {"r1@x.org": {"status": "subscribed", "changed_at": T0}}})
+    for seed in range(30):
+        rec["seed"] = seed
+        assert pairs(run(rec)["shares"]) == {("b@x.org", "s1"), ("a@x.org", "s2")}
+
+
+def test_r16_a_sponsor_swaps_a_much_shared_activist_for_a_fresh_one():
+    # s1 (owed 1) may take A or B; s2 and s3 (owed 1 each) only A. Whatever the
+    # order, s1 must end with B: holding A (shared 3 times) while B (0) waits breaks R16.
+    lists = {g: {o: {"status": "subscribed", "changed_at": T0} for o in ("r1@x.org", "r2@x.org", "r3@x.org")}
+             for g in ("s1", "s2", "s3")}
+    rec = scenario([sponsor(g) for g in ("s1", "s2", "s3")],
+                   [sub("a@x.org"), sub("b@x.org", code="s2-code"), sub("b@x.org", code="s3-code"),
+                    sub("r1@x.org", code="s1-code"), sub("r2@x.org", code="s2-code"), sub("r3@x.org", code="s3-code")],
+                   lists=lists)
+    for seed in range(30):
+        rec["seed"] = seed
+        assert pairs(run(rec)["shares"]) == {("b@x.org", "s1"), ("a@x.org", "s2"), ("a@x.org", "s3")}
+
+
 def test_r20_running_again_on_the_applied_result_shares_nobody_new():
     subs = [sub(f"a{i}@x.org", code=("g1-code" if i % 4 == 0 else "g2-code" if i % 5 == 0 else None))
             for i in range(60)]
