@@ -82,9 +82,9 @@ def main():
                 sys.exit("localsheets did not start; see the lines above.")
 
         if env.get("SHEETS_URL") and not env.get("SHEET_ID"):
-            from services import workbook
+            from services.sheet_setup import local_sheet_id
 
-            env["SHEET_ID"] = workbook.local_sheet_id(Settings.from_env(env), var)
+            env["SHEET_ID"] = local_sheet_id(Settings.from_env(env), var)
 
         web_port = env.get("PORT", "5000")
         env.setdefault("BASE_URL", f"http://127.0.0.1:{web_port}")

@@ -1,0 +1,63 @@
+"""`flask demo`: a realistic small network, so `make run` shows something real at once."""
+import random
+from datetime import datetime, timedelta, timezone
+
+from services import schema
+from services.sheet_setup import init_workbook
+from services.workbook import WritePlan
+
+FIRST = ["Ana", "Ben", "Chloe", "Dev", "Ella", "Farid", "Grace", "Hugo", "Ines", "Jamal", "Kim", "Luis",
+         "Maya", "Noor", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tara"]
+LAST = ["Adams", "Baker", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Jones", "Khan", "Lopez"]
+GROUPS = [("Seattle RESULTS", "Maria Lopez", "maria@example.org"),
+          ("Tacoma Hunger Coalition", "Priya Shah", "priya@example.org"),
+          ("Olympia Faith Network", "Tom Berg", "tom@example.org")]
+
+
+def fill_demo(workbook, seed=7):
+    """Add the demo rows to a workbook whose Members tab is empty; refuse otherwise."""
+    init_workbook(workbook)
+    snap = workbook.snapshot(["Members"])
+    if snap["Members"].rows:
+        return "The workbook already has members; the demo only fills an empty one."
+    rng = random.Random(seed)
+    now = datetime(2026, 11, 2, 17, 0, tzinfo=timezone.utc)
+    plan = WritePlan()
+    for name, contact, email in GROUPS:
+        plan.append("Groups", {"Name": name, "Contact name": contact, "Contact email": email,
+                               "Slug": name.lower().split()[0]})
+    people = []
+    for i in range(60):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        email = f"{first}.{last}{i}@example.org".lower()
+        people.append(email)
+        plan.append("Members", {
+            "Email": email, "First name": first, "Last name": last, "ZIP": f"98{rng.randrange(100, 199)}",
+            "Preferred contact": rng.choice(schema.CONTACT),
+            "Ladder stage": rng.choices(schema.LADDER, weights=[30, 25, 15, 10, 5, 2])[0],
+            "Status": "subscribed" if rng.random() < 0.92 else "unsubscribed", "Source": "import",
+            "Joined": (now - timedelta(days=rng.randrange(30, 700))).date(), "Id": f"m{i:03d}"})
+    actions = [("Fund global nutrition", "fund-nutrition", "Proportional"),
+               ("Protect SNAP in the Farm Bill", "protect-snap", "Share All")]
+    for title, slug, mode in actions:
+        plan.append("Actions", {"Title": title, "Ask": f"Ask your members of Congress to {title.lower()}.",
+                                "Status": "Live", "Mode": mode, "Slug": slug, "Created": now - timedelta(days=20)})
+        for name, _, _ in GROUPS[1:]:
+            plan.append("Sponsors", {"Action": slug, "Group": name, "Status": "Active",
+                                     "Joined at": now - timedelta(days=19),
+                                     "Referrer code": f"{name.lower().split()[0]}-{slug[:4]}"})
+    count = 0
+    for n in range(300):
+        title, slug, _ = rng.choice(actions)
+        email = rng.choice(people) if rng.random() < 0.4 else f"signer{n}@example.net"
+        code = rng.choice([None, None, f"tacoma-{slug[:4]}", f"olympia-{slug[:4]}"])
+        plan.append("Submissions", {
+            "Id": f"demo-{n:04d}", "At": now - timedelta(hours=rng.randrange(1, 450)), "Action": slug,
+            "Email": email, "First name": rng.choice(FIRST), "ZIP": f"98{rng.randrange(100, 199)}",
+            "Referrer code": code, "Subscribe": rng.random() < 0.85, "Via": "web"})
+        count += 1
+    plan.append("Alerts", {"Date": (now + timedelta(days=14)).date(), "Subject": "Next action alert",
+                           "Channel": "Email"})
+    result = workbook.apply(plan)
+    return f"Demo network added: {len(GROUPS)} groups, 60 members, {len(actions)} actions, {count} submissions " \
+           f"({result.appended} rows)."

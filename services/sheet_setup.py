@@ -1,0 +1,129 @@
+"""`flask sheets init`: make the workbook ready without touching anyone's data.
+
+One read (metadata with the first two rows of every tab) and at most one
+write (a single batchUpdate). A second run finds nothing to do and writes
+nothing.
+"""
+import gspread
+
+from services import schema
+from services.schema import header_key
+from services.workbook import Workbook, column_letter, quote
+
+PROTECTION_PREFIX = "actnet: "
+
+
+def init_workbook(workbook, tab_names=None):
+    """Create missing tabs and headers, freeze, validate, protect, annotate.
+
+    Returns the list of changes made, in words (empty when nothing was needed).
+    """
+    tabs = [schema.tab_for(n) for n in (tab_names or [t.name for t in schema.TABS])]
+    meta = workbook.metadata()
+    titles = {header_key(s["properties"]["title"]): s for s in meta["sheets"]}
+    existing = [titles[header_key(t.name)]["properties"]["title"] for t in tabs if header_key(t.name) in titles]
+    grid = {}
+    if existing:
+        full = workbook.http.fetch_sheet_metadata(workbook.sheet_id, params={
+            "includeGridData": "true", "ranges": [f"{quote(t)}!1:2" for t in existing]})
+        grid = {s["properties"]["title"]: s for s in full["sheets"]}
+    next_id = max([s["properties"]["sheetId"] for s in meta["sheets"]] + [0]) + 1
+    requests, changes = [], []
+    for tab in tabs:
+        sheet = titles.get(header_key(tab.name))
+        if sheet is None:
+            sheet_id, next_id = next_id, next_id + 1
+            requests.append({"addSheet": {"properties": {
+                "sheetId": sheet_id, "title": tab.name,
+                "gridProperties": {"rowCount": 1000, "columnCount": max(26, len(tab.columns)),
+                                   "frozenRowCount": 1}}}})
+            changes.append(f"added the tab {tab.name}")
+            _plan_tab(tab, sheet_id, {}, [], [], [], 1000, requests, changes, new=True)
+            continue
+        props = sheet["properties"]
+        sheet_id = props["sheetId"]
+        detail = grid.get(props["title"], {})
+        rows = ((detail.get("data") or [{}])[0].get("rowData") or [])
+        header_cells = (rows[0].get("values") or []) if rows else []
+        second = (rows[1].get("values") or []) if len(rows) > 1 else []
+        protected = [p.get("description", "") for p in detail.get("protectedRanges", [])]
+        if props.get("gridProperties", {}).get("frozenRowCount", 0) != 1:
+            requests.append({"updateSheetProperties": {"properties": {
+                "sheetId": sheet_id, "gridProperties": {"frozenRowCount": 1}},
+                "fields": "gridProperties.frozenRowCount"}})
+            changes.append(f"froze the header row of {tab.name}")
+        _plan_tab(tab, sheet_id, props.get("gridProperties", {}), header_cells, second, protected,
+                  props.get("gridProperties", {}).get("rowCount", 1000), requests, changes, new=False)
+    if requests:
+        try:
+            workbook.http.batch_update(workbook.sheet_id, {"requests": requests})
+        except gspread.exceptions.APIError as exc:
+            raise workbook._explain(exc) from exc
+    return changes
+
+
+def _plan_tab(tab, sheet_id, grid, header_cells, second, protected, row_count, requests, changes, new):
+    found = {}
+    for i, cell in enumerate(header_cells):
+        text = cell.get("formattedValue", "")
+        try:
+            found.setdefault(tab.column(text).name, (i, cell))
+        except KeyError:
+            pass
+    last = max([i for i, c in enumerate(header_cells) if c.get("formattedValue", "").strip()] + [-1])
+    width = grid.get("columnCount", max(26, len(tab.columns)))
+    for column in tab.columns:
+        if column.name in found:
+            index, cell = found[column.name]
+            if column.note and not cell.get("note"):
+                requests.append(_cell_request(sheet_id, index, {"note": column.note}, "note"))
+                changes.append(f"noted {tab.name}.{column.name}")
+        else:
+            last += 1
+            index = last
+            if index >= width:
+                requests.append({"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS",
+                                                     "length": index - width + 1}})
+                width = index + 1
+            requests.append(_cell_request(sheet_id, index, {
+                "userEnteredValue": {"stringValue": column.name}, "note": column.note or None},
+                "userEnteredValue,note"))
+            if not new:
+                changes.append(f"added the header {tab.name}.{column.name} in column {column_letter(index)}")
+        rows = {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": row_count,
+                "startColumnIndex": index, "endColumnIndex": index + 1}
+        if column.kind == "choice" and not (index < len(second) and second[index].get("dataValidation")):
+            requests.append({"setDataValidation": {"range": rows, "rule": {
+                "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": c} for c in column.choices]},
+                "strict": False, "showCustomUi": True}}})
+            changes.append(f"added choices to {tab.name}.{column.name}")
+        label = f"{PROTECTION_PREFIX}{tab.name}.{column.name}"
+        if column.owner == "A" and label not in protected:
+            requests.append({"addProtectedRange": {"protectedRange": {
+                "range": {**rows, "startRowIndex": 0}, "description": label, "warningOnly": True}}})
+            changes.append(f"protected {tab.name}.{column.name} (warning only)")
+
+
+def _cell_request(sheet_id, column, cell, fields):
+    cell = {k: v for k, v in cell.items() if v is not None}
+    return {"updateCells": {"rows": [{"values": [cell]}], "fields": fields,
+                            "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": column}}}
+
+
+def local_sheet_id(settings, var_dir):
+    """With localsheets and no SHEET_ID: the spreadsheet made on the first run, remembered in var/."""
+    remembered = var_dir / "sheet_id"
+    client = Workbook.from_settings(settings.replace(sheet_id="pending")).http
+    if remembered.exists():
+        sheet_id = remembered.read_text().strip()
+        try:
+            client.fetch_sheet_metadata(sheet_id)
+            return sheet_id
+        except gspread.exceptions.APIError:
+            pass  # the store was wiped; make a new one
+    created = client.request("post", "https://sheets.googleapis.com/v4/spreadsheets",
+                             json={"properties": {"title": f"{settings.instance_name} network"}}).json()
+    sheet_id = created["spreadsheetId"]
+    init_workbook(Workbook.from_settings(settings.replace(sheet_id=sheet_id)))
+    remembered.write_text(sheet_id + "\n")
+    return sheet_id

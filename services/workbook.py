@@ -1,0 +1,281 @@
+"""The Google Sheet as actnet's record store: one read, one write plan.
+
+Columns are found by header name, rows by key, fresh, right before a write.
+A manager's cell is never written; what the app cannot read becomes a
+Problem, not a failure.
+"""
+import dataclasses
+import time
+
+import gspread
+
+from services import schema
+from services.schema import CellProblem, header_key
+from services.sheets import RetryPolicy, SheetNotFound, SheetsError, SheetsUnavailable, open_client
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    tab: str
+    row: int | None
+    column: str | None
+    what: str
+
+    def __str__(self):
+        where = f"{self.tab} row {self.row}" if self.row else self.tab
+        return f"{where}: {self.what}"
+
+
+@dataclasses.dataclass
+class Row:
+    number: int  # the sheet's row number, 1-based, as a manager sees it
+    values: dict  # column name -> parsed value (None when blank)
+
+    def __getitem__(self, name):
+        return self.values.get(name)
+
+
+@dataclasses.dataclass
+class TabData:
+    tab: schema.Tab
+    header: list  # the header row as typed
+    positions: dict  # column name -> 0-based index
+    rows: list
+    present: bool = True
+    last_row: int = 0  # the last row with any value, blank lines included
+
+    def by_key(self):
+        return {row_key(self.tab, r.values): r for r in self.rows}
+
+
+def row_key(tab, values):
+    parts = []
+    for name in tab.key:
+        v = values.get(name)
+        parts.append(header_key(v) if isinstance(v, str) else v)
+    return tuple(parts)
+
+
+@dataclasses.dataclass
+class Snapshot:
+    tabs: dict  # name -> TabData
+    problems: list
+
+    def __getitem__(self, name):
+        return self.tabs[name]
+
+
+class Workbook:
+    """One spreadsheet, through a gspread client (Google or localsheets alike)."""
+
+    def __init__(self, client, sheet_id, retry=None, sleep=time.sleep):
+        self.client = client
+        self.sheet_id = sheet_id
+        self.http = client.http_client
+        self.retry = retry or RetryPolicy(attempts=6, base=2.0)
+        self._sleep = sleep
+
+    @classmethod
+    def from_settings(cls, settings, retry=None, http_retry=None):
+        if not settings.sheet_id:
+            raise SheetsError("SHEET_ID is not set: put the spreadsheet's id (the long part of its URL) in SHEET_ID.")
+        return cls(open_client(settings, retry=http_retry), settings.sheet_id, retry=retry)
+
+    # --- reading ------------------------------------------------------------
+
+    def metadata(self, **params):
+        try:
+            return self.http.fetch_sheet_metadata(self.sheet_id, params={"includeGridData": "false", **params})
+        except gspread.exceptions.APIError as exc:
+            raise self._explain(exc) from exc
+
+    def _explain(self, exc):
+        code = exc.response.status_code
+        if code in (403, 404):
+            who = getattr(getattr(self.http, "auth", None), "service_account_email", None)
+            share = f" Share it, as an editor, with {who}." if who else ""
+            return SheetNotFound(f"The spreadsheet {self.sheet_id} was not found or is not shared with actnet.{share}")
+        return SheetsError(f"The spreadsheet answered: {exc.error.get('message', exc)}")
+
+    def _batch_get(self, ranges):
+        try:
+            return self.http.values_batch_get(self.sheet_id, ranges, params={
+                "valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})["valueRanges"]
+        except gspread.exceptions.APIError as exc:
+            raise self._explain(exc) from exc
+
+    def snapshot(self, tab_names, titles=None):
+        """Every tab a job needs in one values:batchGet (plus one metadata read
+        when the tab titles are not known)."""
+        if titles is None:
+            titles = [s["properties"]["title"] for s in self.metadata()["sheets"]]
+        present = {header_key(t): t for t in titles}
+        wanted = [(schema.tab_for(n), present.get(header_key(n))) for n in tab_names]
+        ranges = [quote(title) for _, title in wanted if title]
+        value_ranges = iter(self._batch_get(ranges)) if ranges else iter(())
+        tabs, problems = {}, []
+        for tab, title in wanted:
+            if title is None:
+                problems.append(Problem(tab.name, None, None, "this tab is missing; run `flask sheets init`"))
+                tabs[tab.name] = TabData(tab, [], {}, [], present=False)
+                continue
+            data = read_tab(tab, next(value_ranges).get("values", []), problems)
+            tabs[tab.name] = data
+        return Snapshot(tabs, problems)
+
+    # --- writing ------------------------------------------------------------
+
+    def apply(self, plan):
+        """Apply a write plan whole: retried from a fresh read until it lands.
+
+        Each attempt re-reads the keys, so a row that landed in an attempt whose
+        answer was lost is not appended twice.
+        """
+        last = None
+        for attempt in range(self.retry.attempts):
+            try:
+                return self._apply_once(plan)
+            except SheetsUnavailable as exc:
+                last = exc
+            except gspread.exceptions.APIError as exc:
+                if exc.response.status_code not in (408, 429) and exc.response.status_code < 500:
+                    raise self._explain(exc) from exc
+                last = exc
+            self._sleep(self.retry.delay(attempt))
+        raise SheetsUnavailable(f"The changes could not be written to the spreadsheet ({last}); "
+                                f"they are kept and will be written on the next try.")
+
+    def _apply_once(self, plan):
+        names = sorted(set(plan.appends) | {u.tab for u in plan.updates})
+        if not names:
+            return PlanResult(0, 0, [])
+        snap = self.snapshot(names, titles=names)
+        problems = list(snap.problems)
+        data = []
+        for u in plan.updates:
+            tab = snap[u.tab]
+            row = tab.by_key().get(u.key) if tab.present else None
+            if row is None:
+                problems.append(Problem(u.tab, None, None, f"no row for {' / '.join(map(str, u.key))} to update"))
+                continue
+            for name, value in u.cells.items():
+                column = tab.tab.column(name)
+                if not column.app_writes:
+                    raise ValueError(f"{u.tab}.{name} belongs to the manager; the app never writes it")
+                if name not in tab.positions:
+                    problems.append(Problem(u.tab, None, name, f"the column '{name}' is missing"))
+                    continue
+                cell = f"{quote(u.tab)}!{column_letter(tab.positions[name])}{row.number}"
+                data.append({"range": cell, "values": [[schema.format_value(column, value)]]})
+        if data:
+            self.http.values_batch_update(self.sheet_id, {"valueInputOption": "RAW", "data": data})
+        appended = 0
+        for name, rows in plan.appends.items():
+            tab = snap[name]
+            if not tab.present or not tab.positions:
+                problems.append(Problem(name, None, None, "cannot add rows: the tab or its header row is missing"))
+                continue
+            existing = set(tab.by_key())
+            width = max(tab.positions.values()) + 1
+            new_rows, seen = [], set()
+            for values in rows:
+                key = row_key(tab.tab, values)
+                if key in existing or key in seen:
+                    continue  # already there: an earlier attempt landed it
+                seen.add(key)
+                cells = [""] * width
+                for col_name, value in values.items():
+                    if col_name in tab.positions:
+                        cells[tab.positions[col_name]] = schema.format_value(tab.tab.column(col_name), value)
+                new_rows.append(cells)
+            if not new_rows:
+                continue
+            after = tab.last_row + 1
+            self.http.values_append(self.sheet_id, f"{quote(name)}!A{after}", params={
+                "valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}, body={"values": new_rows})
+            appended += len(new_rows)
+        return PlanResult(appended, len(data), problems)
+
+
+@dataclasses.dataclass
+class CellUpdate:
+    tab: str
+    key: tuple
+    cells: dict  # column name -> value (app-owned columns only)
+
+
+@dataclasses.dataclass
+class WritePlan:
+    """What a job wants changed: rows to add and app-owned cells to set, by key."""
+    appends: dict = dataclasses.field(default_factory=dict)  # tab -> [ {column: value} ]
+    updates: list = dataclasses.field(default_factory=list)
+
+    def append(self, tab, values):
+        self.appends.setdefault(tab, []).append(values)
+
+    def update(self, tab, key, **cells):
+        self.updates.append(CellUpdate(tab, tuple(key), cells))
+
+
+@dataclasses.dataclass
+class PlanResult:
+    appended: int
+    cells_updated: int
+    problems: list
+
+
+def read_tab(tab, values, problems):
+    """Parse a tab's rows by header name; what cannot be read becomes a Problem."""
+    header = values[0] if values else []
+    positions = {}
+    for i, text in enumerate(header):
+        try:
+            column = tab.column(text)
+        except KeyError:
+            continue  # a manager's own column: kept, never written
+        positions.setdefault(column.name, i)
+    for name in tab.key:
+        if name not in positions and values:
+            problems.append(Problem(tab.name, 1, name, f"the header '{name}' is missing, so rows can't be matched"))
+    rows = []
+    seen = {}
+    last_row = len(values)
+    for number, raw in enumerate(values[1:], start=2):
+        if not any(str(c).strip() for c in raw):
+            continue  # a blank line a manager left
+        parsed, ok = {}, True
+        for name, i in positions.items():
+            cell = raw[i] if i < len(raw) else ""
+            try:
+                parsed[name] = schema.parse(tab.column(name), cell)
+            except CellProblem as exc:
+                problems.append(Problem(tab.name, number, name, str(exc)))
+                parsed[name] = None
+                ok = ok and name not in tab.key
+        key = row_key(tab, parsed)
+        if any(k is None for k in key):
+            if ok:
+                problems.append(Problem(tab.name, number, tab.key[0], f"the {' and '.join(tab.key)} is blank"))
+            continue
+        if not ok:
+            continue
+        if key in seen:
+            problems.append(Problem(tab.name, number, tab.key[0],
+                                    f"{' / '.join(map(str, key))} is already on row {seen[key]}"))
+            continue
+        seen[key] = number
+        rows.append(Row(number, parsed))
+    return TabData(tab, header, positions, rows, last_row=last_row)
+
+
+def quote(title):
+    return "'" + title.replace("'", "''") + "'"
+
+
+def column_letter(index):
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
