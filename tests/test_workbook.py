@@ -1,0 +1,161 @@
+"""The workbook as managers leave it: hand edits, scale, quota and faults."""
+import pytest
+import requests
+
+from services.config import Settings
+from services.schema import neutralise, restore
+from services.sheet_setup import init_workbook
+from services.sheets import RetryPolicy
+from services.workbook import Workbook, WritePlan
+
+
+@pytest.fixture
+def workbook(localsheets, sheet_id):
+    wb = Workbook.from_settings(Settings(sheets_url=localsheets.url, sheet_id=sheet_id),
+                                retry=RetryPolicy(attempts=30, base=0.05, cap=0.5),
+                                http_retry=RetryPolicy(attempts=10, base=0.05, cap=0.5))
+    init_workbook(wb, ["Members", "Submissions"])
+    return wb
+
+
+def put(localsheets, sheet_id, rng, rows):
+    r = requests.put(f"{localsheets.url}/v4/spreadsheets/{sheet_id}/values/{rng}",
+                     params={"valueInputOption": "USER_ENTERED"}, json={"values": rows}, timeout=10)
+    assert r.status_code == 200, r.text
+
+
+def everything(localsheets, sheet_id, tab="Members"):
+    return requests.get(f"{localsheets.url}/v4/spreadsheets/{sheet_id}/values/{tab}",
+                        params={"valueRenderOption": "FORMULA"}, timeout=10).json().get("values", [])
+
+
+def hand_edited(localsheets, sheet_id):
+    """A Members tab as a manager leaves it: columns moved and added, headers
+    retyped, rows sorted, blank lines, duplicates, a formula, a long cell, emoji."""
+    requests.post(f"{localsheets.url}/v4/spreadsheets/{sheet_id}/values/Members:clear", timeout=10)
+    header = ["  first NAME ", "Met at", "EMAIL", "Actions Taken", "Notes", "last action", "Status"]
+    rows = [
+        header,
+        ["Zoë 🌱", "Farmers market", "zoe@example.org", "2", "x" * 10_000, "2026-03-01", "subscribed"],
+        ["", "", "", "", "", "", ""],
+        ["Ann", "Church", " Ann@Example.org ", "1", "=1+2", "", "subscribed"],
+        ["Bob", "", "bob@", "", "half-typed", "", ""],
+        ["Ann again", "", "ann@example.org", "", "", "", ""],
+        ["Cat", "=NOW()", "cat@example.org", "many", "", "", "unsubscribed"],
+    ]
+    put(localsheets, sheet_id, "Members!A1", rows)
+    return rows
+
+
+def test_snapshot_reads_hand_edits_and_reports_problems(workbook, localsheets, sheet_id):
+    hand_edited(localsheets, sheet_id)
+    snap = workbook.snapshot(["Members"])
+    members = {r["Email"]: r for r in snap["Members"].rows}
+    assert set(members) == {"zoe@example.org", "ann@example.org", "cat@example.org"}
+    assert members["zoe@example.org"]["First name"] == "Zoë 🌱"
+    assert len(members["zoe@example.org"]["Notes"]) == 10_000
+    assert members["ann@example.org"].number == 4 and members["ann@example.org"]["Notes"] == "=1+2"
+    problems = {(p.row, p.column): p.what for p in snap.problems}
+    assert problems[(5, "Email")] == "'bob@' is not an email address"
+    assert "already on row 4" in problems[(6, "Email")]
+    assert problems[(7, "Actions taken")] == "'many' is not a whole number"
+    assert str(next(p for p in snap.problems if p.row == 5)) == "Members row 5: 'bob@' is not an email address"
+
+
+def test_write_plan_touches_only_app_cells_of_the_right_rows(workbook, localsheets, sheet_id):
+    hand_edited(localsheets, sheet_id)
+    # A column inserted between two, then the rows sorted, after the snapshot was taken.
+    requests.post(f"{localsheets.url}/v4/spreadsheets/{sheet_id}:batchUpdate", json={"requests": [
+        {"insertDimension": {"range": {"sheetId": 1, "dimension": "COLUMNS", "startIndex": 3, "endIndex": 4}}}]},
+        timeout=10)
+    before = everything(localsheets, sheet_id)
+    before[3], before[1] = before[1], before[3]  # the manager sorts: Ann above Zoë
+    put(localsheets, sheet_id, "Members!A2", before[1:])
+    before = everything(localsheets, sheet_id)
+
+    plan = WritePlan()
+    plan.update("Members", ["ann@example.org"], **{"Actions taken": 7, "Last action": "2026-11-20"})
+    plan.update("Members", ["zoe@example.org"], **{"Actions taken": 3})
+    plan.append("Members", {"Email": "new@example.org", "First name": "=HYPERLINK(\"x\")", "Status": "subscribed"})
+    result = workbook.apply(plan)
+    assert result.appended == 1 and result.cells_updated == 3
+
+    after = everything(localsheets, sheet_id)
+    header = after[0]
+    taken, last = header.index("Actions Taken"), header.index("last action")
+    changed = {(r, c) for r in range(len(before)) for c in range(max(len(before[r]), len(after[r])))
+               if (before[r][c:c + 1] or [""]) != (after[r][c:c + 1] or [""])}
+    ann = next(i for i, row in enumerate(after) if "Ann@Example.org" in str(row))
+    zoe = next(i for i, row in enumerate(after) if "zoe@example.org" in row)
+    assert changed == {(ann, taken), (ann, last), (zoe, taken)}
+    assert after[ann][taken] == 7 and after[ann][last] == "2026-11-20"
+    new_row = after[len(before)]
+    assert new_row[header.index("EMAIL")] == "new@example.org"
+    assert new_row[header.index("  first NAME ")] == "'=HYPERLINK(\"x\")"  # stored as text, never a formula
+    snap = workbook.snapshot(["Members"])
+    assert {r["Email"]: r for r in snap["Members"].rows}["new@example.org"]["First name"] == "=HYPERLINK(\"x\")"
+
+
+def test_the_app_never_writes_a_managers_column(workbook, localsheets, sheet_id):
+    hand_edited(localsheets, sheet_id)
+    plan = WritePlan()
+    plan.update("Members", ["ann@example.org"], **{"Notes": "overwritten"})
+    with pytest.raises(ValueError, match="belongs to the manager"):
+        workbook.apply(plan)
+
+
+@pytest.mark.parametrize("text", ["=SUM(A1)", "+1 555", "-5", "@here", "\tx", "\rx", "'quoted", "plain"])
+def test_neutralised_text_reads_back_as_typed(text):
+    stored = neutralise(text)
+    assert stored[0] not in "=+-@\t\r"
+    assert restore(stored) == text
+
+
+def test_ten_thousand_rows_and_five_thousand_updates_in_three_calls(workbook, localsheets, sheet_id):
+    seed = WritePlan()
+    for i in range(5000):
+        seed.append("Members", {"Email": f"old{i}@example.org", "Status": "subscribed"})
+    workbook.apply(seed)
+    localsheets.reset()
+    plan = WritePlan()
+    for i in range(10_000):
+        plan.append("Members", {"Email": f"new{i}@example.org", "First name": f"N{i}", "Status": "subscribed"})
+    for i in range(5000):
+        plan.update("Members", [f"old{i}@example.org"], **{"Actions taken": i})
+    result = workbook.apply(plan)
+    assert result.appended == 10_000 and result.cells_updated == 5000
+    log = localsheets.log()
+    assert log["total"] <= 3, log["counts"]
+    snap = workbook.snapshot(["Members"])
+    assert len(snap["Members"].rows) == 15_000
+    assert {r["Email"]: r for r in snap["Members"].rows}["old4321@example.org"]["Actions taken"] == 4321
+
+
+def test_a_plan_lands_whole_and_once_under_quota_and_failures(workbook, localsheets, sheet_id):
+    localsheets.configure(reads_per_minute=60, writes_per_minute=60, fail_rate=0.2, drop_rate=0.1, seed=3)
+    rows = [{"Id": f"sub-{i:05d}", "Email": f"a{i}@example.org", "Action": "demo", "Subscribe": True, "Via": "web"}
+            for i in range(2000)]
+    # As the intake flushes: batches, each a plan; then the whole lot once more,
+    # as a worker that crashed after writing would retry it.
+    for start in range(0, 2000, 200):
+        plan = WritePlan()
+        for values in rows[start:start + 200]:
+            plan.append("Submissions", values)
+        workbook.apply(plan)
+    again = WritePlan()
+    for values in rows:
+        again.append("Submissions", values)
+    assert workbook.apply(again).appended == 0
+    statuses = localsheets.log()["statuses"]
+    localsheets.configure(fail_rate=0.0, drop_rate=0.0, reads_per_minute=0, writes_per_minute=0)
+    ids = [r[0] for r in everything(localsheets, sheet_id, "Submissions")[1:]]
+    assert len(ids) == 2000 and sorted(ids) == sorted(v["Id"] for v in rows)
+    assert statuses.get("500", 0) + statuses.get("503", 0) > 0, statuses  # failures really happened
+
+
+def test_missing_spreadsheet_gets_a_message_not_a_traceback(localsheets):
+    from services.sheets import SheetNotFound
+
+    wb = Workbook.from_settings(Settings(sheets_url=localsheets.url, sheet_id="nope"))
+    with pytest.raises(SheetNotFound, match="not found or is not shared"):
+        wb.snapshot(["Members"])
