@@ -65,6 +65,8 @@ def main():
     def on_signal(signum, frame):
         raise KeyboardInterrupt
 
+    # Set both: a shell that starts us in the background may have left SIGINT ignored.
+    signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
         if not env.get("REDIS_URL"):

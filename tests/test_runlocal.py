@@ -1,0 +1,71 @@
+"""`make run`'s launcher: every part starts, /healthz says so, Ctrl-C stops them all."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def descendants(pid):
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid):
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_make_run_starts_every_part_and_ctrl_c_stops_them(tmp_path):
+    web, sheets = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "SHEETS_URL", "SHEET_ID")}
+    env.update(PORT=str(web), LOCALSHEETS_PORT=str(sheets), ACTNET_VAR=str(tmp_path / "var"))
+    proc = subprocess.Popen([sys.executable, "-m", "runlocal"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        health = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{web}/healthz", timeout=2) as r:
+                    health = json.load(r)
+                if health["queue"]["workers"] >= 1:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        assert health and health["status"] == "ok", health
+        assert health["queue"]["workers"] == 1
+        started = descendants(proc.pid)
+        assert len(started) >= 5  # redis, localsheets, web, worker, cron
+        assert (tmp_path / "var" / "sheet_id").exists()
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert f"http://127.0.0.1:{web}/" in output
+    time.sleep(0.5)
+    assert not [pid for pid in started if alive(pid)]
