@@ -9,7 +9,9 @@ Shape of a run (R9): referrals (R11), then Share All deliveries (R7, R8),
 then proportional shares (R13–R19), each step seeing the lists as the steps
 before left them.
 """
+import bisect
 import collections
+import gc
 import json
 import random
 import sys
@@ -146,7 +148,8 @@ class Record:
             if code is not None:
                 code = code.strip() or None if isinstance(code, str) else None
             subs.append((when.timestamp(), i, index, code, subscribe, source))
-        subs.sort()  # by time, then input order
+        if any(subs[i][0] > subs[i + 1][0] for i in range(len(subs) - 1)):
+            subs.sort()  # by time, then input order (most records come already in order)
         self.submissions = subs
 
         self.lists = []  # per sponsor: activist -> (status, changed_at)
@@ -156,7 +159,9 @@ class Record:
         for s in self.sponsors:
             entries = {}
             for email, entry in (lists.get(s["group"]) or {}).items():
-                index = ids.get(email.strip().lower())
+                index = ids.get(email)
+                if index is None:
+                    index = ids.get(email.strip().lower())
                 if index is None:
                     continue  # never took this action: nothing in the rules looks at them
                 where = f"lists.{s['group']}.{email}"
@@ -189,22 +194,23 @@ class Record:
             self.emails.append(key)
         return index
 
-    def mode_at(self, t):
-        # R4: the mode in force when the submission was made; share_all before any flip.
-        lo, hi = 0, len(self.flip_times)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.flip_times[mid] <= t:
-                lo = mid + 1
-            else:
-                hi = mid
-        return self.flip_modes[lo - 1] if lo else "share_all"
-
 
 # --- the run ------------------------------------------------------------------
 
 def allocate(scenario):
     """Run the rules on one action's record; return only what is new (the engine contract)."""
+    # A large record is millions of small objects; the cyclic collector would
+    # rescan them all as the run allocates, for nothing: a run makes no cycles.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _allocate(scenario)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _allocate(scenario):
     rec = Record(scenario)
     rng = random.Random(rec.seed)
     n_sponsors = len(rec.sponsors)
@@ -212,24 +218,30 @@ def allocate(scenario):
     unsubscribed_at = [{a: t for a, (status, t) in entries.items() if status == "unsubscribed"}
                        for entries in rec.lists]
 
-    # What each activist did on this action.
+    # What each activist did on this action, in one pass in time order.
     choice = {}  # activist -> subscribe choice of the latest submission
     codes_used = collections.defaultdict(set)  # activist -> sponsors whose code they used (R14(b))
-    referred = [dict() for _ in range(n_sponsors)]  # sponsor -> activist -> latest referring web time
-    owed_from = [set() for _ in range(n_sponsors)]  # R12 candidates (before the choice check)
+    referred = [set() for _ in range(n_sponsors)]  # R10: web, exact code, either mode
+    referred_in_proportional = [dict() for _ in range(n_sponsors)]  # R11, R12: activist -> latest time
     last_proportional = {}  # activist -> latest web submission in proportional mode
     share_all_first = []  # (time, activist) of web submissions in share_all mode, in order
+    code_owner = rec.code_owner
+    flips = list(zip(rec.flip_times, rec.flip_modes)) + [(INF, None)]
+    mode, next_flip, flip = "share_all", flips[0][0], 0
     for at, _, activist, code, subscribe, source in rec.submissions:
+        while at >= next_flip:  # R4: the mode in force when the submission was made
+            mode = flips[flip][1]
+            flip += 1
+            next_flip = flips[flip][0]
         choice[activist] = subscribe
-        mode = rec.mode_at(at)
         if code is not None:
-            owner = rec.code_owner.get(code)
+            owner = code_owner.get(code)
             if owner is not None:
                 codes_used[activist].add(owner)
                 if source == "web":
-                    referred[owner][activist] = at  # R10: web only, either mode
+                    referred[owner].add(activist)
                     if mode == "proportional":
-                        owed_from[owner].add(activist)
+                        referred_in_proportional[owner][activist] = at
         if source != "web":
             continue  # R2
         if mode == "proportional":
@@ -238,7 +250,7 @@ def allocate(scenario):
             share_all_first.append((at, activist))
 
     referrer = [len(r) for r in referred]
-    owed_base = [sum(1 for a in owed_from[k] if choice[a]) for k in range(n_sponsors)]  # R12
+    owed_base = [sum(1 for a in referred_in_proportional[k] if choice[a]) for k in range(n_sponsors)]  # R12
 
     earlier_shares = [set() for _ in range(n_sponsors)]
     share_count = collections.Counter()
@@ -266,9 +278,8 @@ def allocate(scenario):
     # Step 1, R11: referred activists who said yes join the referrer's list directly.
     referrals = []
     for k, s in enumerate(rec.sponsors):
-        for activist, at in sorted(referred[k].items()):
-            if (choice[activist] and rec.mode_at(at) == "proportional" and at >= s["joined_at"]
-                    and activist in owed_from[k]
+        for activist, at in sorted(referred_in_proportional[k].items()):
+            if (choice[activist] and at >= s["joined_at"]
                     and activist not in subscribed[k] and not unsubscribed_since(k, activist, at)):
                 referrals.append((activist, k))
                 subscribed[k].add(activist)
@@ -380,7 +391,7 @@ class _Matching:
         self.segment = {}
         self.queues = [[collections.deque() for _ in joins] for _ in range(MAX_SPONSORS_PER_ACTIVIST)]
         for a in pool:
-            seg = _segment_of(joins, last_proportional[a])
+            seg = bisect.bisect_right(joins, last_proportional[a]) - 1
             if seg < 0:
                 continue  # acted before any sponsor joined (R3)
             self.segment[a] = seg
@@ -506,17 +517,6 @@ class _Matching:
                     self.take_back(k, a)
                     self.give(k, b)
                     changed = True
-
-
-def _segment_of(joins, at):
-    lo, hi = 0, len(joins)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if joins[mid] <= at:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo - 1
 
 
 def main(argv=None):

@@ -100,7 +100,8 @@ def test_invariants_hold_on_random_records(record):
 
 def max_flow_shares(record):
     """The largest number of shares R14/R15 allow, by a plain Edmonds–Karp on the
-    eligibility graph, built here from the spec's words and not from the engine."""
+    eligibility graph, built here from the spec's words and not from the engine.
+    Returns that number and the graph's edges (activist, group)."""
     norm = lambda e: e.strip().lower()  # noqa: E731
     sponsors = record["sponsors"]
     subs = sorted(record["submissions"], key=lambda s: s["at"])
@@ -170,7 +171,7 @@ def max_flow_shares(record):
                     parent[v] = u
                     queue.append(v)
         if "T" not in parent:
-            return flow
+            return flow, edges
         v = "T"
         while parent[v] is not None:
             u = parent[v]
@@ -182,5 +183,19 @@ def max_flow_shares(record):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records(proportional_only=True))
-def test_r19_matches_an_independent_maximum_flow(record):
-    assert len(run(record)["shares"]) == max_flow_shares(record)
+def test_r19_matches_an_independent_maximum_flow_and_r16_holds(record):
+    result = run(record)
+    best, edges = max_flow_shares(record)
+    assert len(result["shares"]) == best
+    # R16: no sponsor could swap an activist it received for an eligible one it
+    # did not receive (with a slot left) whose count is lower by two or more.
+    count = collections.Counter(s["activist"].strip().lower() for s in record["shares"])
+    count.update(s["activist"] for s in result["shares"])
+    received = collections.defaultdict(set)
+    for s in result["shares"]:
+        received[s["group"]].add(s["activist"])
+    for a, g in edges:
+        if a in received[g] or count[a] >= 4:
+            continue
+        for got in received[g]:
+            assert count[a] > count[got] - 2, (g, got, a)
