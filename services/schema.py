@@ -58,14 +58,16 @@ def neutralise(text):
 
     A leading apostrophe, written RAW, is kept as a character: the cell shows
     '=SUM(…) and a CSV export carries it too. `restore` takes it off again.
+    Text that itself starts with an apostrophe and then a trigger (`'=x`)
+    reads back without its apostrophe: the one input this cannot tell apart.
     """
-    if text and (text[0] in TRIGGERS or text[0] == "'"):
+    if text and text[0] in TRIGGERS:
         return "'" + text
     return text
 
 
 def restore(text):
-    if len(text) > 1 and text[0] == "'" and (text[1] in TRIGGERS or text[1] == "'"):
+    if len(text) > 1 and text[0] == "'" and text[1] in TRIGGERS:
         return text[1:]
     return text
 
@@ -221,7 +223,7 @@ CO_LEADERS = Tab("Co-leaders", ("Name", "Email"), (
     Column("Created", "A", "datetime"), Column("Last used", "A", "datetime"),
     Column("Token hash", "A", note="Never the link itself."),
 ))
-PROBLEMS = Tab("Problems", ("Tab", "Row", "Column"), tuple(Column(n, "A") for n in (
+PROBLEMS = Tab("Problems", ("Tab", "Row", "Column", "What is wrong"), tuple(Column(n, "A") for n in (
     "Tab", "Row", "Column", "What is wrong")), "Rows the app cannot understand; rewritten when the list changes.")
 
 TABS = (MEMBERS, GROUPS, ACTIONS, SPONSORS, SUBMISSIONS, SHARES, RUNS, ALERTS, CO_LEADERS, PROBLEMS)

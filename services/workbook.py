@@ -43,9 +43,16 @@ class TabData:
     rows: list
     present: bool = True
     last_row: int = 0  # the last row with any value, blank lines included
+    row_count: int = 0  # the grid's rows, from the range Google echoes back
+    sheet_id: int | None = None
+
+    def __post_init__(self):
+        self._by_key = None
 
     def by_key(self):
-        return {row_key(self.tab, r.values): r for r in self.rows}
+        if self._by_key is None:
+            self._by_key = {row_key(self.tab, r.values): r for r in self.rows}
+        return self._by_key
 
 
 def row_key(tab, values):
@@ -119,7 +126,9 @@ class Workbook:
                 problems.append(Problem(tab.name, None, None, "this tab is missing; run `flask sheets init`"))
                 tabs[tab.name] = TabData(tab, [], {}, [], present=False)
                 continue
-            data = read_tab(tab, next(value_ranges).get("values", []), problems)
+            value_range = next(value_ranges)
+            data = read_tab(tab, value_range.get("values", []), problems)
+            data.row_count = grid_rows(value_range.get("range", ""))
             tabs[tab.name] = data
         return Snapshot(tabs, problems)
 
@@ -146,13 +155,31 @@ class Workbook:
                                 f"they are kept and will be written on the next try.")
 
     def _apply_once(self, plan):
-        names = sorted(set(plan.appends) | {u.tab for u in plan.updates})
+        names = sorted(set(plan.appends) | {u.tab for u in plan.updates} | set(plan.replacements))
         if not names:
             return PlanResult(0, 0, [])
         snap = self.snapshot(names, titles=names)
         problems = list(snap.problems)
+        data = self._cell_updates(snap, plan.updates, problems)
+        for name, rows in plan.replacements.items():
+            data.extend(_replacement(snap[name], rows, problems))
+        if data:
+            self.http.values_batch_update(self.sheet_id, {"valueInputOption": "RAW", "data": data})
+        appended = 0
+        for name, rows in plan.appends.items():
+            tab = snap[name]
+            if not tab.present or not tab.positions:
+                problems.append(Problem(name, None, None, "cannot add rows: the tab or its header row is missing"))
+                continue
+            new_rows = _new_rows(tab, rows)
+            if new_rows:
+                self._append(tab, new_rows)
+                appended += len(new_rows)
+        return PlanResult(appended, len(data), problems)
+
+    def _cell_updates(self, snap, updates, problems):
         data = []
-        for u in plan.updates:
+        for u in updates:
             tab = snap[u.tab]
             row = tab.by_key().get(u.key) if tab.present else None
             if row is None:
@@ -167,34 +194,86 @@ class Workbook:
                     continue
                 cell = f"{quote(u.tab)}!{column_letter(tab.positions[name])}{row.number}"
                 data.append({"range": cell, "values": [[schema.format_value(column, value)]]})
-        if data:
-            self.http.values_batch_update(self.sheet_id, {"valueInputOption": "RAW", "data": data})
-        appended = 0
-        for name, rows in plan.appends.items():
-            tab = snap[name]
-            if not tab.present or not tab.positions:
-                problems.append(Problem(name, None, None, "cannot add rows: the tab or its header row is missing"))
-                continue
-            existing = set(tab.by_key())
-            width = max(tab.positions.values()) + 1
-            new_rows, seen = [], set()
-            for values in rows:
-                key = row_key(tab.tab, values)
-                if key in existing or key in seen:
-                    continue  # already there: an earlier attempt landed it
-                seen.add(key)
-                cells = [""] * width
-                for col_name, value in values.items():
-                    if col_name in tab.positions:
-                        cells[tab.positions[col_name]] = schema.format_value(tab.tab.column(col_name), value)
-                new_rows.append(cells)
-            if not new_rows:
-                continue
-            after = tab.last_row + 1
-            self.http.values_append(self.sheet_id, f"{quote(name)}!A{after}", params={
-                "valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}, body={"values": new_rows})
-            appended += len(new_rows)
-        return PlanResult(appended, len(data), problems)
+        return data
+
+    def _append(self, tab, new_rows):
+        """Add rows after the last row with anything in it, never over anyone's cells.
+
+        The range starts on the first empty row, where Google finds no table,
+        so the rows land there (INSERT_ROWS: nothing below is overwritten) even
+        when a manager left blank lines higher up.
+        """
+        name = tab.tab.name
+        if tab.last_row >= tab.row_count:
+            # The grid is full to its last row: grow it first (rare, one more call).
+            self.http.batch_update(self.sheet_id, {"requests": [{"appendDimension": {
+                "sheetId": self._sheet_id(name), "dimension": "ROWS", "length": len(new_rows)}}]})
+        self.http.values_append(self.sheet_id, f"{quote(name)}!A{tab.last_row + 1}", params={
+            "valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}, body={"values": new_rows})
+
+    def _sheet_id(self, title):
+        for sheet in self.metadata()["sheets"]:
+            if header_key(sheet["properties"]["title"]) == header_key(title):
+                return sheet["properties"]["sheetId"]
+        raise SheetsError(f"The tab {title} is missing; run `flask sheets init`.")
+
+
+def problems_plan(problems):
+    """A plan that makes the Problems tab list exactly these problems (rewritten only on change)."""
+    plan = WritePlan()
+    plan.replace("Problems", [{"Tab": p.tab, "Row": str(p.row) if p.row else "—", "Column": p.column or "—",
+                               "What is wrong": p.what} for p in problems])
+    return plan
+
+
+def _new_rows(tab, rows):
+    """The rows not already in the tab (an earlier attempt may have landed them), in cell order."""
+    existing = tab.by_key()
+    width = max(tab.positions.values()) + 1
+    new_rows, seen = [], set()
+    for values in rows:
+        key = row_key(tab.tab, values)
+        if any(k is None for k in key):
+            raise ValueError(f"a new {tab.tab.name} row needs {' and '.join(tab.tab.key)}")
+        if key in existing or key in seen:
+            continue
+        seen.add(key)
+        cells = [""] * width
+        for col_name, value in values.items():
+            if col_name in tab.positions:
+                cells[tab.positions[col_name]] = schema.format_value(tab.tab.column(col_name), value)
+        new_rows.append(cells)
+    return new_rows
+
+
+def _replacement(tab, rows, problems):
+    """Cells that make an app-only tab hold exactly `rows`, or nothing if it already does."""
+    if not tab.present or not tab.positions:
+        problems.append(Problem(tab.tab.name, None, None, "cannot rewrite: the tab or its header row is missing"))
+        return []
+    current = [[r.values.get(c.name) for c in tab.tab.columns] for r in tab.rows]
+    wanted = [[schema.parse(c, schema.format_value(c, v.get(c.name))) for c in tab.tab.columns] for v in rows]
+    if current == wanted:
+        return []
+    width = max(tab.positions.values()) + 1
+    out = []
+    for values in rows:
+        cells = [None] * width  # None leaves a manager's own columns alone
+        for name, i in tab.positions.items():
+            cells[i] = schema.format_value(tab.tab.column(name), values.get(name))
+        out.append(cells)
+    blank = [None] * width
+    for i in tab.positions.values():
+        blank[i] = ""
+    out.extend([list(blank) for _ in range(max(0, tab.last_row - 1 - len(rows)))])
+    end = max(tab.last_row, len(rows) + 1)
+    return [{"range": f"{quote(tab.tab.name)}!A2:{column_letter(width - 1)}{end}", "values": out}] if out else []
+
+
+def grid_rows(echoed):
+    """Rows in the grid, from a whole-tab range echoed back ('Members'!A1:Z1000)."""
+    digits = "".join(ch for ch in echoed.rpartition(":")[2] if ch.isdigit())
+    return int(digits) if digits else 0
 
 
 @dataclasses.dataclass
@@ -209,12 +288,17 @@ class WritePlan:
     """What a job wants changed: rows to add and app-owned cells to set, by key."""
     appends: dict = dataclasses.field(default_factory=dict)  # tab -> [ {column: value} ]
     updates: list = dataclasses.field(default_factory=list)
+    replacements: dict = dataclasses.field(default_factory=dict)  # tab -> [ {column: value} ]
 
     def append(self, tab, values):
         self.appends.setdefault(tab, []).append(values)
 
     def update(self, tab, key, **cells):
         self.updates.append(CellUpdate(tab, tuple(key), cells))
+
+    def replace(self, tab, rows):
+        """Make an app-only tab (Problems) hold exactly these rows; no write if it already does."""
+        self.replacements[tab] = list(rows)
 
 
 @dataclasses.dataclass

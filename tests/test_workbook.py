@@ -159,3 +159,23 @@ def test_missing_spreadsheet_gets_a_message_not_a_traceback(localsheets):
     wb = Workbook.from_settings(Settings(sheets_url=localsheets.url, sheet_id="nope"))
     with pytest.raises(SheetNotFound, match="not found or is not shared"):
         wb.snapshot(["Members"])
+
+
+def test_problems_tab_is_rewritten_only_when_the_list_changes(workbook, localsheets, sheet_id):
+    from services.workbook import problems_plan
+
+    init_workbook(workbook, ["Problems"])
+    hand_edited(localsheets, sheet_id)
+    problems = workbook.snapshot(["Members"]).problems
+    assert len(problems) == 3
+    workbook.apply(problems_plan(problems))
+    listed = everything(localsheets, sheet_id, "Problems")
+    assert listed[1:] == [["Members", str(p.row), p.column, p.what] for p in problems]
+
+    localsheets.reset()
+    workbook.apply(problems_plan(problems))
+    assert localsheets.log()["writes"] == 0  # unchanged: nothing written
+
+    workbook.apply(problems_plan(problems[:1]))
+    assert everything(localsheets, sheet_id, "Problems")[1:] == [["Members", str(problems[0].row),
+                                                                  problems[0].column, problems[0].what]]
