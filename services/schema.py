@@ -22,7 +22,7 @@ class CellProblem(ValueError):
 class Column:
     name: str
     owner: str = "M"
-    kind: str = "text"  # text, email, date, datetime, int, yesno, choice
+    kind: str = "text"  # text, email, date, datetime, int, yesno, choice, sheet_url
     choices: tuple = ()
     note: str = ""
 
@@ -102,6 +102,11 @@ def parse(column, raw):
             if header_key(choice) == header_key(text):
                 return choice
         raise CellProblem(f"'{_short(text)}' is not one of: {', '.join(column.choices)}")
+    if kind == "sheet_url":
+        sheet_id = spreadsheet_id_from_url(text)
+        if sheet_id is None:
+            raise CellProblem(f"'{_short(text)}' is not a link to a Google spreadsheet")
+        return sheet_id
     if kind == "date":
         return _date(text)
     if kind == "datetime":
@@ -177,7 +182,8 @@ MEMBERS = Tab("Members", ("Email",), _list_columns(), "People on the home group'
 GROUPS = Tab("Groups", ("Name",), (
     Column("Name", note="The key; the first row is the home group."),
     Column("Contact name"), Column("Contact email", "M", "email"),
-    Column("List spreadsheet", note="Blank: the group's list is its 'List – NAME' tab here; or its spreadsheet's URL."),
+    Column("List spreadsheet", "M", "sheet_url", note="Blank: the group's list is its 'List – NAME' tab here; or its spreadsheet's "
+                                    "URL, whose Members tab is the list."),
     Column("Notes"),
     Column("Slug", "A", note="Used in links and referrer codes (the app fills this)."),
 ))

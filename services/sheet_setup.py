@@ -8,7 +8,8 @@ import gspread
 
 from services import schema
 from services.schema import header_key
-from services.workbook import Workbook, column_letter, quote
+from services.sheets import SheetsError
+from services.workbook import Workbook, column_letter, group_lists, quote
 
 PROTECTION_PREFIX = "actnet: "
 
@@ -16,9 +17,29 @@ PROTECTION_PREFIX = "actnet: "
 def init_workbook(workbook, tab_names=None):
     """Create missing tabs and headers, freeze, validate, protect, annotate.
 
-    Returns the list of changes made, in words (empty when nothing was needed).
+    With no `tab_names`: every tab, and each partner group's list named in
+    Groups (a `List – NAME` tab here, or the Members tab of its own
+    spreadsheet). Returns the changes made, in words (empty when none were).
     """
-    tabs = [schema.tab_for(n) for n in (tab_names or [t.name for t in schema.TABS])]
+    if tab_names is not None:
+        return _init_tabs(workbook, [schema.tab_for(n) for n in tab_names])
+    changes = _init_tabs(workbook, list(schema.TABS))
+    lists = group_lists(workbook.snapshot(["Groups"], titles=["Groups"])["Groups"])
+    here = [schema.tab_for(gl.tab) for gl in lists if gl.sheet_id is None]
+    if here:
+        changes += _init_tabs(workbook, here)
+    for gl in lists:
+        if gl.sheet_id is None:
+            continue
+        elsewhere = Workbook(workbook.client, gl.sheet_id, retry=workbook.retry)
+        try:
+            changes += [f"{gl.group}'s list: {c}" for c in _init_tabs(elsewhere, [schema.MEMBERS])]
+        except SheetsError as exc:
+            changes.append(f"{gl.group}'s list spreadsheet could not be prepared: {exc}")
+    return changes
+
+
+def _init_tabs(workbook, tabs):
     meta = workbook.metadata()
     titles = {header_key(s["properties"]["title"]): s for s in meta["sheets"]}
     existing = [titles[header_key(t.name)]["properties"]["title"] for t in tabs if header_key(t.name) in titles]

@@ -29,7 +29,8 @@ class Problem:
 @dataclasses.dataclass
 class Row:
     number: int  # the sheet's row number, 1-based, as a manager sees it
-    values: dict  # column name -> parsed value (None when blank)
+    values: dict  # column name -> parsed value (None when blank or unreadable)
+    unreadable: frozenset = frozenset()  # columns listed under Problems
 
     def __getitem__(self, name):
         return self.values.get(name)
@@ -218,6 +219,33 @@ class Workbook:
         raise SheetsError(f"The tab {title} is missing; run `flask sheets init`.")
 
 
+@dataclasses.dataclass(frozen=True)
+class GroupList:
+    """Where a partner group's list lives: a tab here, or its own spreadsheet."""
+    group: str
+    sheet_id: str | None  # None: this workbook
+    tab: str
+
+
+def group_lists(groups):
+    """Partner groups' lists, from the Groups tab (the first row is the home group).
+
+    A blank List spreadsheet means the `List – NAME` tab of this workbook; a
+    URL means that spreadsheet's Members tab (a group that must not see the
+    others' members keeps its own).
+    """
+    lists = []
+    for row in groups.rows[1:]:
+        if "List spreadsheet" in row.unreadable:
+            continue  # listed under Problems; guessing where the list is could leak it
+        sheet_id = row["List spreadsheet"]
+        if sheet_id:
+            lists.append(GroupList(row["Name"], sheet_id, schema.MEMBERS.name))
+        else:
+            lists.append(GroupList(row["Name"], None, schema.list_tab(row["Name"]).name))
+    return lists
+
+
 def problems_plan(problems):
     """A plan that makes the Problems tab list exactly these problems (rewritten only on change)."""
     plan = WritePlan()
@@ -327,7 +355,7 @@ def read_tab(tab, values, problems):
     for number, raw in enumerate(values[1:], start=2):
         if not any(str(c).strip() for c in raw):
             continue  # a blank line a manager left
-        parsed, ok = {}, True
+        parsed, unreadable = {}, set()
         for name, i in positions.items():
             cell = raw[i] if i < len(raw) else ""
             try:
@@ -335,7 +363,8 @@ def read_tab(tab, values, problems):
             except CellProblem as exc:
                 problems.append(Problem(tab.name, number, name, str(exc)))
                 parsed[name] = None
-                ok = ok and name not in tab.key
+                unreadable.add(name)
+        ok = not unreadable.intersection(tab.key)
         key = row_key(tab, parsed)
         if any(k is None for k in key):
             if ok:
@@ -348,7 +377,7 @@ def read_tab(tab, values, problems):
                                     f"{' / '.join(map(str, key))} is already on row {seen[key]}"))
             continue
         seen[key] = number
-        rows.append(Row(number, parsed))
+        rows.append(Row(number, parsed, frozenset(unreadable)))
     return TabData(tab, header, positions, rows, last_row=last_row)
 
 

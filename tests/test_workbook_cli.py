@@ -9,7 +9,7 @@ def test_sheets_init_twice_second_makes_no_write(runner, localsheets):
     second = runner.invoke(args=["sheets", "init"])
     assert second.exit_code == 0 and "nothing to change" in second.output
     log = localsheets.log()
-    assert log["writes"] == 0 and log["reads"] <= 2
+    assert log["writes"] == 0 and log["reads"] == 3  # metadata, first rows, Groups
 
 
 def test_sheets_init_missing_spreadsheet_says_what_to_do(app, runner):
@@ -31,3 +31,26 @@ def test_demo_fills_an_empty_workbook_once(runner, app):
     assert snap.problems == []
     again = runner.invoke(args=["demo"])
     assert "already has members" in again.output
+
+
+def test_sheets_init_prepares_partner_group_lists(runner, app, localsheets):
+    from services.workbook import Workbook, WritePlan
+
+    assert runner.invoke(args=["sheets", "init"]).exit_code == 0
+    own = localsheets.create("Olympia's own list")
+    plan = WritePlan()
+    plan.append("Groups", {"Name": "Seattle RESULTS"})
+    plan.append("Groups", {"Name": "Tacoma Hunger Coalition"})
+    plan.append("Groups", {"Name": "Olympia Faith", "List spreadsheet": f"https://docs.google.com/spreadsheets/d/{own}/edit"})
+    plan.append("Groups", {"Name": "Typo Group", "List spreadsheet": "not a link"})
+    Workbook.from_settings(app.config["SETTINGS"]).apply(plan)
+
+    result = runner.invoke(args=["sheets", "init"])
+    assert result.exit_code == 0, result.output
+    assert "added the tab List – Tacoma Hunger Coalition" in result.output
+    assert "Olympia Faith's list: added the tab Members" in result.output
+    assert "Typo Group" not in result.output  # its link is listed under Problems instead
+    tabs = [s["properties"]["title"] for s in Workbook.from_settings(app.config["SETTINGS"]).metadata()["sheets"]]
+    assert "List – Tacoma Hunger Coalition" in tabs and "List – Seattle RESULTS" not in tabs
+    snap = Workbook.from_settings(app.config["SETTINGS"]).snapshot(["Groups"])
+    assert [str(p) for p in snap.problems] == ["Groups row 5: 'not a link' is not a link to a Google spreadsheet"]
