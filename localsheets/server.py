@@ -6,7 +6,7 @@ import time
 
 from flask import Flask, abort, jsonify, render_template_string, request
 
-from localsheets import a1, model
+from localsheets import a1, fields, model
 from localsheets.store import Store
 
 
@@ -107,6 +107,8 @@ def create_app(data_dir, faults=None):
         if faults.rng.random() < faults.drop_rate:
             # After the work is done: the client cannot tell whether it landed.
             raise DropConnection()
+        if request.args.get("fields"):
+            body = fields.select(body, fields.parse(request.args["fields"]))
         return jsonify(body)
 
     def params_list(name):

@@ -98,3 +98,12 @@ def test_html_view_shows_each_tab(localsheets, api):
     assert api.sid in index
     page = requests.get(f"{localsheets.url}/view/{api.sid}?tab=Sheet1", timeout=5).text
     assert "ann@example.org" in page and "<table>" in page
+
+
+def test_fields_selects_parts_of_the_response(api):
+    # https://developers.google.com/sheets/api/guides/field-masks
+    body = api.get(fields="sheets(properties(sheetId,title)),spreadsheetId").json()
+    assert body == {"sheets": [{"properties": {"sheetId": 0, "title": "Sheet1"}}], "spreadsheetId": api.sid}
+    assert api.get(fields="properties.title").json() == {"properties": {"title": "actnet test"}}
+    assert api.get(fields="sheets/properties/gridProperties/rowCount").json() == {
+        "sheets": [{"properties": {"gridProperties": {"rowCount": 1000}}}]}
