@@ -2,7 +2,7 @@
 import os
 import secrets
 
-from flask import Flask
+from flask import Flask, g
 from flask_htmx import HTMX
 
 from services.config import Settings
@@ -29,8 +29,20 @@ def create_app(test_config=None):
     app.register_blueprint(public.bp)
     cli.register(app)
 
+    @app.before_request
+    def csp_nonce():
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.context_processor
+    def template_globals():
+        return {"csp_nonce": g.get("csp_nonce", ""), "settings": app.config["SETTINGS"]}
+
     @app.after_request
     def security_headers(response):
+        nonce = g.get("csp_nonce", "")
+        response.headers.setdefault("Content-Security-Policy", (
+            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; "
+            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -150,8 +150,38 @@ def app(settings_overrides, redis_conn):
     return create_app(settings_overrides)
 
 
+def check_page(response):
+    """What every HTML page must get right, checked on every page a test opens."""
+    from bs4 import BeautifulSoup
+
+    if response.mimetype != "text/html":
+        return
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)), f"duplicate ids: {sorted({i for i in ids if ids.count(i) > 1})}"
+    for form in soup.find_all("form"):
+        assert form.get("action") is not None and form.get("method"), f"form without action/method: {form}"
+        if form["method"].lower() == "post":
+            assert form.find("input", attrs={"name": "csrf_token"}), f"POST form without CSRF token: {form}"
+    csp = response.headers.get("Content-Security-Policy", "")
+    for script in soup.find_all("script"):
+        assert script.get("nonce") and f"'nonce-{script['nonce']}'" in csp, f"script without the CSP nonce: {script}"
+    if soup.find("html"):
+        assert soup.find("meta", attrs={"name": "viewport"}), "page without a mobile viewport"
+        assert soup.title and soup.title.get_text(strip=True), "page without a title"
+
+
 @pytest.fixture
 def client(app):
+    from flask.testing import FlaskClient
+
+    class CheckingClient(FlaskClient):
+        def open(self, *args, **kwargs):
+            response = super().open(*args, **kwargs)
+            check_page(response)
+            return response
+
+    app.test_client_class = CheckingClient
     return app.test_client()
 
 

@@ -72,9 +72,18 @@ def test_heartbeat_job_records_when_it_ran(redis_conn):
 
 
 def test_htmx_loads_in_a_real_browser(page, live_server):
+    complaints = []
+    page.on("console", lambda message: complaints.append(message.text) if message.type == "error" else None)
     page.goto(live_server + "/")
     assert page.evaluate("typeof htmx") == "object"
     assert page.evaluate("htmx.version").startswith("2.")
+    assert complaints == []  # nothing refused by the Content-Security-Policy
+
+
+def test_pages_carry_a_content_security_policy(client):
+    csp = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp and "unsafe-inline" not in csp
+    assert client.get("/").headers["Content-Security-Policy"] != csp  # a fresh nonce each time
 
 
 def test_no_third_party_code_is_committed():

@@ -2,7 +2,7 @@
 from flask import Blueprint, jsonify, render_template
 
 from services import health
-from views import redis_connection, settings, sheets_probe
+from views import redis_connection, sheets_probe
 
 bp = Blueprint("public", __name__)
 
@@ -10,7 +10,7 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def home():
     """Say what this instance is and for whom."""
-    return render_template("home.html", settings=settings())
+    return render_template("home.html")
 
 
 @bp.get("/healthz")
