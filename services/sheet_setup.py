@@ -5,11 +5,12 @@ write (a single batchUpdate). A second run finds nothing to do and writes
 nothing.
 """
 import gspread
+from gspread.utils import rowcol_to_a1
 
 from services import schema
 from services.schema import header_key
 from services.sheets import SheetsError
-from services.workbook import Workbook, column_letter, group_lists, quote
+from services.workbook import Workbook, group_lists, quote
 
 PROTECTION_PREFIX = "actnet: "
 
@@ -110,7 +111,7 @@ def _plan_tab(tab, sheet_id, grid, header_cells, second, protected, row_count, r
                 "userEnteredValue": {"stringValue": column.name}, "note": column.note or None},
                 "userEnteredValue,note"))
             if not new:
-                changes.append(f"added the header {tab.name}.{column.name} in column {column_letter(index)}")
+                changes.append(f"added the header {tab.name}.{column.name} in column {rowcol_to_a1(1, index + 1)[:-1]}")
         rows = {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": row_count,
                 "startColumnIndex": index, "endColumnIndex": index + 1}
         if column.kind == "choice" and not (index < len(second) and second[index].get("dataValidation")):

@@ -8,6 +8,7 @@ import dataclasses
 import time
 
 import gspread
+from gspread.utils import rowcol_to_a1
 
 from services import schema
 from services.schema import CellProblem, header_key
@@ -193,7 +194,7 @@ class Workbook:
                 if name not in tab.positions:
                     problems.append(Problem(u.tab, None, name, f"the column '{name}' is missing"))
                     continue
-                cell = f"{quote(u.tab)}!{column_letter(tab.positions[name])}{row.number}"
+                cell = f"{quote(u.tab)}!{rowcol_to_a1(row.number, tab.positions[name] + 1)}"
                 data.append({"range": cell, "values": [[schema.format_value(column, value)]]})
         return data
 
@@ -295,7 +296,7 @@ def _replacement(tab, rows, problems):
         blank[i] = ""
     out.extend([list(blank) for _ in range(max(0, tab.last_row - 1 - len(rows)))])
     end = max(tab.last_row, len(rows) + 1)
-    return [{"range": f"{quote(tab.tab.name)}!A2:{column_letter(width - 1)}{end}", "values": out}] if out else []
+    return [{"range": f"{quote(tab.tab.name)}!A2:{rowcol_to_a1(end, width)}", "values": out}] if out else []
 
 
 def grid_rows(echoed):
@@ -383,12 +384,3 @@ def read_tab(tab, values, problems):
 
 def quote(title):
     return "'" + title.replace("'", "''") + "'"
-
-
-def column_letter(index):
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
