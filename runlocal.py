@@ -86,7 +86,7 @@ def main():
         if env.get("SHEETS_URL") and not env.get("SHEET_ID"):
             from services.sheet_setup import local_sheet_id
 
-            env["SHEET_ID"] = local_sheet_id(Settings.from_env(env), var)
+            env["SHEET_ID"] = local_sheet_id(Settings.from_env(env), var, demo=env.get("ACTNET_DEMO", "1") != "0")
 
         web_port = env.get("PORT", "5000")
         env.setdefault("BASE_URL", f"http://127.0.0.1:{web_port}")

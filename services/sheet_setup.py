@@ -132,8 +132,11 @@ def _cell_request(sheet_id, column, cell, fields):
                             "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": column}}}
 
 
-def local_sheet_id(settings, var_dir):
-    """With localsheets and no SHEET_ID: the spreadsheet made on the first run, remembered in var/."""
+def local_sheet_id(settings, var_dir, demo=True):
+    """With localsheets and no SHEET_ID: the spreadsheet made on the first run, remembered in var/.
+
+    A new one is filled with the demo network (`demo=False` leaves it empty).
+    """
     remembered = var_dir / "sheet_id"
     client = Workbook.from_settings(settings.replace(sheet_id="pending")).http
     if remembered.exists():
@@ -146,6 +149,12 @@ def local_sheet_id(settings, var_dir):
     created = client.request("post", "https://sheets.googleapis.com/v4/spreadsheets",
                              json={"properties": {"title": f"{settings.instance_name} network"}}).json()
     sheet_id = created["spreadsheetId"]
-    init_workbook(Workbook.from_settings(settings.replace(sheet_id=sheet_id)))
+    workbook = Workbook.from_settings(settings.replace(sheet_id=sheet_id))
+    if demo:
+        from services.demo import fill_demo
+
+        fill_demo(workbook)
+    else:
+        init_workbook(workbook)
     remembered.write_text(sheet_id + "\n")
     return sheet_id

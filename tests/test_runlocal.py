@@ -59,7 +59,11 @@ def test_make_run_starts_every_part_and_ctrl_c_stops_them(tmp_path):
         assert health["queue"]["workers"] == 1
         started = descendants(proc.pid)
         assert len(started) >= 5  # redis, localsheets, web, worker, cron
-        assert (tmp_path / "var" / "sheet_id").exists()
+        sheet_id = (tmp_path / "var" / "sheet_id").read_text().strip()
+        with urllib.request.urlopen(f"http://127.0.0.1:{sheets}/v4/spreadsheets/{sheet_id}/values/Members",
+                                    timeout=5) as r:
+            members = json.load(r)
+        assert len(members["values"]) == 61  # the demo network: a header and 60 people
         proc.send_signal(signal.SIGINT)
         output, _ = proc.communicate(timeout=30)
     finally:
