@@ -8,6 +8,10 @@ command-line contract.
 Shape of a run (R9): referrals (R11), then Share All deliveries (R7, R8),
 then proportional shares (R13–R19), each step seeing the lists as the steps
 before left them.
+
+Beyond the contract's figures, each sponsor's entry also carries Share All's
+`total_activists` (activists delivered, ever) and `new_to_list` (those of them
+that counted against its limit), so the app need not derive them again.
 """
 import bisect
 import collections
@@ -259,12 +263,13 @@ def _allocate(scenario):
             earlier_shares[k].add(activist)
             share_count[activist] += 1
     delivered = [set() for _ in range(n_sponsors)]
-    limit_used = [len(earlier_shares[k]) for k in range(n_sponsors)]  # R5: shares are always new to the list
+    new_to_list = [0] * n_sponsors  # Share All's "New to list": deliveries that counted against the limit
     for activist, k, item in rec.deliveries:
         if activist not in delivered[k]:
             delivered[k].add(activist)
             if item.get("new_to_list"):
-                limit_used[k] += 1
+                new_to_list[k] += 1
+    limit_used = [len(earlier_shares[k]) + new_to_list[k] for k in range(n_sponsors)]  # R5
 
     def limit_left(k):
         limit = rec.sponsors[k]["limit"]
@@ -302,6 +307,7 @@ def _allocate(scenario):
             new_delivered[k].add(activist)
             if new:
                 limit_used[k] += 1
+                new_to_list[k] += 1
             if yes:
                 subscribed[k].add(activist)  # R8: never unsubscribes anyone
 
@@ -334,7 +340,8 @@ def _allocate(scenario):
                         "new_to_list": new} for a, k, yes, new in deliveries],
         "referrals": [{"activist": rec.emails[a], "group": rec.sponsors[k]["group"]} for a, k in referrals],
         "sponsors": [{"group": s["group"], "referrer": referrer[k],
-                      "owed": max(0, owed_base[k] - shared_total[k]), "shared": shared_total[k]}
+                      "owed": max(0, owed_base[k] - shared_total[k]), "shared": shared_total[k],
+                      "total_activists": len(delivered[k]), "new_to_list": new_to_list[k]}
                      for k, s in enumerate(rec.sponsors)],
     }
 

@@ -18,7 +18,8 @@ def test_r2_api_submissions_are_never_shared_nor_counted():
                    [sub("ann@x.org", code="tacoma-code", source="api"), sub("bob@x.org", source="api")])
     result = run(rec)
     assert result["shares"] == [] and result["referrals"] == []
-    assert figures(result, "tacoma") == {"group": "tacoma", "referrer": 0, "owed": 0, "shared": 0}
+    assert figures(result, "tacoma") == {"group": "tacoma", "referrer": 0, "owed": 0, "shared": 0,
+                                         "total_activists": 0, "new_to_list": 0}
     assert run(scenario([sponsor("tacoma")], [sub("bob@x.org", source="api")], mode="share_all"))["deliveries"] == []
 
 
@@ -68,6 +69,18 @@ def test_r7_share_all_delivers_everyone_to_every_sponsor():
     rec = scenario([sponsor("tacoma"), sponsor("olympia")], [sub("a@x.org"), sub("b@x.org", code="tacoma-code")],
                    mode="share_all")
     assert pairs(run(rec)["deliveries"]) == {(a, g) for a in ("a@x.org", "b@x.org") for g in ("tacoma", "olympia")}
+
+
+def test_r7_share_all_figures_count_every_delivery_and_the_new_ones():
+    lists = {"tacoma": {"old@x.org": {"status": "subscribed", "changed_at": T0}}}
+    rec = scenario([sponsor("tacoma")], [sub("old@x.org"), sub("a@x.org"), sub("no@x.org", subscribe=False)],
+                   mode="share_all", lists=lists)
+    first = run(rec)
+    assert (figures(first, "tacoma")["total_activists"], figures(first, "tacoma")["new_to_list"]) == (3, 1)
+    later = apply(rec, first)
+    later["submissions"].append(sub("b@x.org", at=t(8)))
+    second = run(later)
+    assert (figures(second, "tacoma")["total_activists"], figures(second, "tacoma")["new_to_list"]) == (4, 2)
 
 
 def test_r8_unchecked_box_is_delivered_unsubscribed_and_never_unsubscribes():
@@ -123,7 +136,8 @@ def test_r13_owed_ten_five_found_leaves_five_owed_and_five_shared():
     referred = [sub(f"r{i}@x.org", code="tacoma-code") for i in range(10)]
     pool = [sub(f"p{i}@x.org") for i in range(5)]
     result = run(scenario([sponsor("tacoma")], referred + pool))
-    assert figures(result, "tacoma") == {"group": "tacoma", "referrer": 10, "owed": 5, "shared": 5}
+    assert figures(result, "tacoma") == {"group": "tacoma", "referrer": 10, "owed": 5, "shared": 5,
+                                         "total_activists": 0, "new_to_list": 0}
 
 
 def test_r14a_unchecked_box_or_share_all_submission_is_not_shared():
@@ -176,7 +190,8 @@ def test_r14f_not_shared_twice_with_the_same_sponsor():
                    shares=[{"activist": "a@x.org", "group": "tacoma", "at": t(3)}])
     result = run(rec)
     assert result["shares"] == [] and figures(result, "tacoma") == {"group": "tacoma", "referrer": 2, "owed": 1,
-                                                                     "shared": 1}
+                                                                     "shared": 1, "total_activists": 0,
+                                                                     "new_to_list": 0}
 
 
 def test_r16_least_shared_first():
