@@ -62,38 +62,100 @@ def test_snapshot_reads_hand_edits_and_reports_problems(workbook, localsheets, s
     assert str(next(p for p in snap.problems if p.row == 5)) == "Members row 5: 'bob@' is not an email address"
 
 
-def test_write_plan_touches_only_app_cells_of_the_right_rows(workbook, localsheets, sheet_id):
-    hand_edited(localsheets, sheet_id)
-    # A column inserted between two, then the rows sorted, after the snapshot was taken.
-    requests.post(f"{localsheets.url}/v4/spreadsheets/{sheet_id}:batchUpdate", json={"requests": [
-        {"insertDimension": {"range": {"sheetId": 1, "dimension": "COLUMNS", "startIndex": 3, "endIndex": 4}}}]},
-        timeout=10)
+HEADER = ["Email", "First name", "Last name", "Notes", "Status", "Actions taken", "Last action"]
+PEOPLE = [["ann@example.org", "Ann", "Lee", "met at the fair", "subscribed", "1", "2026-10-01"],
+          ["bob@example.org", "Bob", "Diaz", "", "subscribed", "", ""],
+          ["cat@example.org", "Cat", "Ito", "prefers texts", "unsubscribed", "4", "2026-09-12"]]
+
+
+def batch(localsheets, sheet_id, *requests_):
+    r = requests.post(f"{localsheets.url}/v4/spreadsheets/{sheet_id}:batchUpdate",
+                      json={"requests": list(requests_)}, timeout=10)
+    assert r.status_code == 200, r.text
+
+
+def members_sheet_id(localsheets, sheet_id):
+    sheets = requests.get(f"{localsheets.url}/v4/spreadsheets/{sheet_id}", timeout=10).json()["sheets"]
+    return next(s["properties"]["sheetId"] for s in sheets if s["properties"]["title"] == "Members")
+
+
+def columns_reordered(ls, sid):
+    order = [6, 2, 0, 4, 1, 5, 3]
+    put(ls, sid, "Members!A1", [[row[i] for i in order] for row in [HEADER] + PEOPLE])
+
+
+def column_inserted(ls, sid):
+    batch(ls, sid, {"insertDimension": {"range": {"sheetId": members_sheet_id(ls, sid), "dimension": "COLUMNS",
+                                                  "startIndex": 2, "endIndex": 3}}})
+    put(ls, sid, "Members!C1:C4", [["Met at"], ["fair"], ["church"], ["=NOW()"]])
+
+
+def rows_sorted(ls, sid):
+    put(ls, sid, "Members!A2", list(reversed(PEOPLE)))
+
+
+def blank_rows(ls, sid):
+    batch(ls, sid, {"insertDimension": {"range": {"sheetId": members_sheet_id(ls, sid), "dimension": "ROWS",
+                                                  "startIndex": 2, "endIndex": 4}}})
+
+
+def header_retyped(ls, sid):
+    put(ls, sid, "Members!A1:G1", [["  EMAIL ", "first   name", "Last Name", "notes", "status ", " Actions Taken",
+                                    "LAST ACTION"]])
+
+
+def duplicate_emails(ls, sid):
+    put(ls, sid, "Members!A5:B6", [[" ANN@example.org ", "Ann again"], ["Bob@Example.org", "Bob twice"]])
+
+
+def manager_formula(ls, sid):
+    put(ls, sid, "Members!D3:F3", [["=A3&\" rocks\"", "subscribed", "=1+1"]])
+
+
+def long_cell_and_emoji(ls, sid):
+    put(ls, sid, "Members!B2:D2", [["Ann 🌻", "Lee 🦋", "x" * 10_000]])
+
+
+@pytest.mark.parametrize("edit, problems", [
+    (columns_reordered, []),
+    (column_inserted, []),
+    (rows_sorted, []),
+    (blank_rows, []),
+    (header_retyped, []),
+    (duplicate_emails, ["ann@example.org is already on row 2", "bob@example.org is already on row 3"]),
+    (manager_formula, ["'=1+1' is not a whole number"]),
+    (long_cell_and_emoji, []),
+], ids=lambda v: v.__name__ if callable(v) else "")
+def test_hand_edits_read_right_and_plans_touch_only_app_cells(workbook, localsheets, sheet_id, edit, problems):
+    put(localsheets, sheet_id, "Members!A1", [HEADER] + PEOPLE)
+    edit(localsheets, sheet_id)
     before = everything(localsheets, sheet_id)
-    before[3], before[1] = before[1], before[3]  # the manager sorts: Ann above Zoë
-    put(localsheets, sheet_id, "Members!A2", before[1:])
-    before = everything(localsheets, sheet_id)
+
+    snap = workbook.snapshot(["Members"])
+    read = {r["Email"]: r for r in snap["Members"].rows}
+    assert set(read) == {"ann@example.org", "bob@example.org", "cat@example.org"}
+    assert read["cat@example.org"]["Last action"].isoformat() == "2026-09-12"
+    assert read["cat@example.org"]["Status"] == "unsubscribed"
+    assert [p.what for p in snap.problems] == problems
 
     plan = WritePlan()
-    plan.update("Members", ["ann@example.org"], **{"Actions taken": 7, "Last action": "2026-11-20"})
-    plan.update("Members", ["zoe@example.org"], **{"Actions taken": 3})
-    plan.append("Members", {"Email": "new@example.org", "First name": "=HYPERLINK(\"x\")", "Status": "subscribed"})
-    result = workbook.apply(plan)
-    assert result.appended == 1 and result.cells_updated == 3
+    plan.update("Members", ["ann@example.org"], **{"Actions taken": 2, "Last action": "2026-11-20"})
+    plan.append("Members", {"Email": "dan@example.org", "First name": "Dan", "Status": "subscribed"})
+    workbook.apply(plan)
 
     after = everything(localsheets, sheet_id)
-    header = after[0]
-    taken, last = header.index("Actions Taken"), header.index("last action")
-    changed = {(r, c) for r in range(len(before)) for c in range(max(len(before[r]), len(after[r])))
-               if (before[r][c:c + 1] or [""]) != (after[r][c:c + 1] or [""])}
-    ann = next(i for i, row in enumerate(after) if "Ann@Example.org" in str(row))
-    zoe = next(i for i, row in enumerate(after) if "zoe@example.org" in row)
-    assert changed == {(ann, taken), (ann, last), (zoe, taken)}
-    assert after[ann][taken] == 7 and after[ann][last] == "2026-11-20"
-    new_row = after[len(before)]
-    assert new_row[header.index("EMAIL")] == "new@example.org"
-    assert new_row[header.index("  first NAME ")] == "'=HYPERLINK(\"x\")"  # stored as text, never a formula
-    snap = workbook.snapshot(["Members"])
-    assert {r["Email"]: r for r in snap["Members"].rows}["new@example.org"]["First name"] == "=HYPERLINK(\"x\")"
+    header = [" ".join(h.split()).casefold() for h in after[0]]
+    ann = next(i for i, row in enumerate(before) if row and "ann@example.org" in str(row).lower())
+    app_cells = {(ann, header.index("actions taken")), (ann, header.index("last action"))}
+    for r, row in enumerate(before):
+        for c in range(max(len(row), len(after[r]))):
+            old, new = (row[c:c + 1] or [""])[0], (after[r][c:c + 1] or [""])[0]
+            if (r, c) in app_cells:
+                assert new in (2, "2026-11-20")
+            else:
+                assert old == new, f"cell {r + 1}:{c + 1} changed from {old!r} to {new!r}"
+    assert after[len(before)][header.index("email")] == "dan@example.org"
+    assert len(after) == len(before) + 1
 
 
 def test_the_app_never_writes_a_managers_column(workbook, localsheets, sheet_id):
