@@ -59,5 +59,16 @@ def fill_demo(workbook, seed=7):
     plan.append("Alerts", {"Date": (now + timedelta(days=14)).date(), "Subject": "Next action alert",
                            "Channel": "Email"})
     result = workbook.apply(plan)
-    return f"Demo network added: {len(GROUPS)} groups, 60 members, {len(actions)} actions, {count} submissions " \
-           f"({result.appended} rows)."
+    # The partner groups' lists: their tabs exist once Groups names them.
+    init_workbook(workbook)
+    lists = WritePlan()
+    for name, _, _ in GROUPS[1:]:
+        tab = schema.list_tab(name).name
+        for i in range(25):
+            # A fifth of each partner's people are on the home list too, as in real coalitions.
+            email = rng.choice(people) if i % 5 == 0 else f"{name.split()[0].lower()}.member{i}@example.com"
+            lists.append(tab, {"Email": email, "First name": rng.choice(FIRST), "Status": "subscribed",
+                               "Source": "import", "Joined": (now - timedelta(days=rng.randrange(30, 900))).date()})
+    appended = result.appended + workbook.apply(lists).appended
+    return f"Demo network added: {len(GROUPS)} groups, 60 members, {len(actions)} actions, {count} submissions, " \
+           f"partner lists of 25 ({appended} rows)."

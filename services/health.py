@@ -1,12 +1,12 @@
 """The state of each part actnet depends on, for /healthz and the dashboard."""
 import time
 
-import gspread
 import redis
 from rq import Worker
 
 from services import jobs, schedule
-from services.sheets import RetryPolicy, SheetsError, open_client
+from services.sheets import RetryPolicy, SheetsError
+from services.workbook import Workbook
 
 
 def redis_state(connection):
@@ -55,14 +55,10 @@ class SheetsProbe:
         if not self.settings.sheet_id:
             return {"ok": False, "backend": backend, "detail": "SHEET_ID is not set."}
         try:
-            client = open_client(self.settings, retry=RetryPolicy(attempts=1))
-            meta = client.http_client.fetch_sheet_metadata(
-                self.settings.sheet_id, params={"includeGridData": "false", "fields": "properties.title"})
+            meta = Workbook.from_settings(self.settings, http_retry=RetryPolicy(attempts=1)).metadata(
+                fields="properties.title")
         except SheetsError as exc:
             return {"ok": False, "backend": backend, "detail": str(exc)}
-        except gspread.exceptions.APIError as exc:
-            return {"ok": False, "backend": backend,
-                    "detail": f"The spreadsheet answered with an error: {exc.error.get('message', exc)}"}
         return {"ok": True, "backend": backend, "title": meta.get("properties", {}).get("title")}
 
 

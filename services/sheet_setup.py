@@ -32,7 +32,7 @@ def init_workbook(workbook, tab_names=None):
     for gl in lists:
         if gl.sheet_id is None:
             continue
-        elsewhere = Workbook(workbook.client, gl.sheet_id, retry=workbook.retry)
+        elsewhere = Workbook(workbook.client, gl.sheet_id, retry=workbook.retry, account=workbook.account)
         try:
             changes += [f"{gl.group}'s list: {c}" for c in _init_tabs(elsewhere, [schema.MEMBERS])]
         except SheetsError as exc:

@@ -12,7 +12,8 @@ from gspread.utils import rowcol_to_a1
 
 from services import schema
 from services.schema import CellProblem, header_key
-from services.sheets import RetryPolicy, SheetNotFound, SheetsError, SheetsUnavailable, open_client
+from services.sheets import (RetryPolicy, SheetNotFound, SheetsError, SheetsUnavailable, open_client,
+                             service_account_email)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,9 +78,10 @@ class Snapshot:
 class Workbook:
     """One spreadsheet, through a gspread client (Google or localsheets alike)."""
 
-    def __init__(self, client, sheet_id, retry=None, sleep=time.sleep):
+    def __init__(self, client, sheet_id, retry=None, sleep=time.sleep, account=None):
         self.client = client
         self.sheet_id = sheet_id
+        self.account = account  # the service account's address, for messages
         self.http = client.http_client
         self.retry = retry or RetryPolicy(attempts=6, base=2.0)
         self._sleep = sleep
@@ -88,7 +90,8 @@ class Workbook:
     def from_settings(cls, settings, retry=None, http_retry=None):
         if not settings.sheet_id:
             raise SheetsError("SHEET_ID is not set: put the spreadsheet's id (the long part of its URL) in SHEET_ID.")
-        return cls(open_client(settings, retry=http_retry), settings.sheet_id, retry=retry)
+        account = service_account_email(settings.google_credentials) if settings.google_credentials else None
+        return cls(open_client(settings, retry=http_retry), settings.sheet_id, retry=retry, account=account)
 
     # --- reading ------------------------------------------------------------
 
@@ -101,8 +104,7 @@ class Workbook:
     def _explain(self, exc):
         code = exc.response.status_code
         if code in (403, 404):
-            who = getattr(getattr(self.http, "auth", None), "service_account_email", None)
-            share = f" Share it, as an editor, with {who}." if who else ""
+            share = f" Share it, as an editor, with {self.account}." if self.account else ""
             return SheetNotFound(f"The spreadsheet {self.sheet_id} was not found or is not shared with actnet.{share}")
         return SheetsError(f"The spreadsheet answered: {exc.error.get('message', exc)}")
 

@@ -241,3 +241,17 @@ def test_problems_tab_is_rewritten_only_when_the_list_changes(workbook, localshe
     workbook.apply(problems_plan(problems[:1]))
     assert everything(localsheets, sheet_id, "Problems")[1:] == [["Members", str(problems[0].row),
                                                                   problems[0].column, problems[0].what]]
+
+
+def test_an_unshared_spreadsheet_names_the_account_to_share_it_with(localsheets, tmp_path):
+    import json
+
+    from services.sheets import SheetNotFound
+
+    key = tmp_path / "service-account.json"
+    key.write_text(json.dumps({"type": "service_account", "client_email": "actnet@demo-project.iam.gserviceaccount.com"}))
+    wb = Workbook.from_settings(Settings(sheets_url=localsheets.url, google_credentials=str(key), sheet_id="nope"))
+    with pytest.raises(SheetNotFound) as caught:
+        wb.snapshot(["Members"])
+    assert str(caught.value) == ("The spreadsheet nope was not found or is not shared with actnet. "
+                                 "Share it, as an editor, with actnet@demo-project.iam.gserviceaccount.com.")

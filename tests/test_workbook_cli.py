@@ -29,6 +29,8 @@ def test_demo_fills_an_empty_workbook_once(runner, app):
     assert len(snap["Submissions"].rows) == 300 and len(snap["Sponsors"].rows) == 4
     assert {r["Ladder stage"] for r in snap["Members"].rows} > {"Supporter"}
     assert snap.problems == []
+    partner = Workbook.from_settings(app.config["SETTINGS"]).snapshot(["List – Tacoma Hunger Coalition"])
+    assert len(partner["List – Tacoma Hunger Coalition"].rows) >= 20 and partner.problems == []
     again = runner.invoke(args=["demo"])
     assert "already has members" in again.output
 
