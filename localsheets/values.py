@@ -10,7 +10,12 @@ import re
 EPOCH = dt.date(1899, 12, 30)  # Sheets' day zero
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_DATE_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_DATE_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_DATE_SLASH_ISO = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?$")
+_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                        "nov", "dec"], start=1)}
+_DATE_WORDS = re.compile(r"^([A-Za-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4})$")
 
 
 def _number(text):
@@ -19,6 +24,17 @@ def _number(text):
         return None
     n = float(t.replace(",", ""))
     return int(n) if n.is_integer() and "." not in t and "e" not in t.lower() else n
+
+
+def _currency(text):
+    """`$1,234.50` or `-$5` in an en_US spreadsheet: a number shown as money."""
+    m = re.match(r"^([+-]?)\$\s?(.+)$", text)
+    if not m:
+        return None
+    n = _number(m[2])
+    if n is None or m[2].startswith(("+", "-")):
+        return None
+    return -n if m[1] == "-" else n
 
 
 def _serial(date, time=None):
@@ -59,12 +75,38 @@ def parse_user_entered(value):
             return {"v": _serial(date, time), "fmt": text.strip()}
         except ValueError:
             pass
-    m = _DATE_US.match(text.strip())
+    t = text.strip()
+    m = _DATE_US.match(t)
     if m:
         try:
-            return {"v": _serial(dt.date(int(m[3]), int(m[1]), int(m[2]))), "fmt": text.strip()}
+            time = dt.time(int(m[4]), int(m[5]), int(m[6] or 0)) if m[4] else None
+            return {"v": _serial(dt.date(int(m[3]), int(m[1]), int(m[2])), time), "fmt": t}
         except ValueError:
             pass
+    m = _DATE_SLASH_ISO.match(t)
+    if m:
+        try:
+            return {"v": _serial(dt.date(int(m[1]), int(m[2]), int(m[3]))), "fmt": t}
+        except ValueError:
+            pass
+    m = _DATE_WORDS.match(t)
+    if m and m[1].lower() in _MONTHS:
+        try:
+            return {"v": _serial(dt.date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))), "fmt": t}
+        except ValueError:
+            pass
+    m = _TIME.match(t)
+    if m:
+        hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
+        if m[4]:
+            if not 1 <= hour <= 12:
+                return {"v": text}
+            hour = hour % 12 + (12 if m[4].lower() == "pm" else 0)
+        if hour < 24 and minute < 60 and second < 60:
+            return {"v": (hour * 3600 + minute * 60 + second) / 86400, "fmt": t}
+    money = _currency(t)
+    if money is not None:
+        return {"v": money, "fmt": t}
     return {"v": text}
 
 

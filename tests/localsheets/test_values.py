@@ -145,3 +145,15 @@ def test_clear_and_batch_clear_keep_other_cells(api):
     r = api.post("/values:batchClear", {"ranges": ["Sheet1!C1", "Sheet1!B2"]}).json()
     assert r["clearedRanges"] == ["Sheet1!C1", "Sheet1!B2"]
     assert api.values("Sheet1!A1:C2")["values"] == [["", "b"], ["", "", "f"]]
+
+
+@pytest.mark.parametrize("typed, unformatted", [
+    ("$20.50", 20.5), ("-$5", -5), ("$1,234", 1234), ("1/2/2026", 46024), ("2026/01/02", 46024),
+    ("Jan 2, 2026", 46024), ("January 2 2026", 46024), ("12:00", 0.5), ("6:00 PM", 0.75),
+    ("2026-01-02 12:00", 46024.5), ("13/45/2026", "13/45/2026"), ("$abc", "$abc"), ("25:00", "25:00"),
+])
+def test_user_entered_numbers_dates_and_times(api, typed, unformatted):
+    # https://developers.google.com/sheets/api/guides/formats (dates are serial numbers from 1899-12-30)
+    api.write("Sheet1!A1", [[typed]])
+    assert api.values("Sheet1!A1", valueRenderOption="UNFORMATTED_VALUE")["values"] == [[unformatted]]
+    assert api.values("Sheet1!A1")["values"] == [[typed]]  # shown as typed
