@@ -147,7 +147,8 @@ def local_sheet_id(settings, var_dir, demo=True):
         except gspread.exceptions.APIError:
             pass  # the store was wiped; make a new one
     created = client.request("post", "https://sheets.googleapis.com/v4/spreadsheets",
-                             json={"properties": {"title": f"{settings.instance_name} network"}}).json()
+                             json={"properties": {"title": f"{settings.instance_name} network"},
+                                   "sheets": [{"properties": {"title": schema.MEMBERS.name}}]}).json()
     sheet_id = created["spreadsheetId"]
     workbook = Workbook.from_settings(settings.replace(sheet_id=sheet_id))
     if demo:
