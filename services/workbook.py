@@ -47,7 +47,6 @@ class TabData:
     present: bool = True
     last_row: int = 0  # the last row with any value, blank lines included
     row_count: int = 0  # the grid's rows, from the range Google echoes back
-    sheet_id: int | None = None
 
     def __post_init__(self):
         self._by_key = None
@@ -106,7 +105,11 @@ class Workbook:
         if code in (403, 404):
             share = f" Share it, as an editor, with {self.account}." if self.account else ""
             return SheetNotFound(f"The spreadsheet {self.sheet_id} was not found or is not shared with actnet.{share}")
-        return SheetsError(f"The spreadsheet answered: {exc.error.get('message', exc)}")
+        message = exc.error.get("message", str(exc))
+        if code == 400 and message.startswith("Unable to parse range"):
+            return SheetsError(f"A tab actnet needs is missing or was renamed ({message}); "
+                               f"run `flask sheets init` to add it back.")
+        return SheetsError(f"The spreadsheet answered: {message}")
 
     def _batch_get(self, ranges):
         try:

@@ -255,3 +255,16 @@ def test_an_unshared_spreadsheet_names_the_account_to_share_it_with(localsheets,
         wb.snapshot(["Members"])
     assert str(caught.value) == ("The spreadsheet nope was not found or is not shared with actnet. "
                                  "Share it, as an editor, with actnet@demo-project.iam.gserviceaccount.com.")
+
+
+def test_a_renamed_tab_gets_a_message_saying_what_to_do(workbook, localsheets, sheet_id):
+    from services.sheets import SheetsError
+
+    batch(localsheets, sheet_id, {"updateSheetProperties": {"properties": {
+        "sheetId": members_sheet_id(localsheets, sheet_id), "title": "People"}, "fields": "title"}})
+    plan = WritePlan()
+    plan.append("Members", {"Email": "dan@example.org"})
+    with pytest.raises(SheetsError, match="missing or was renamed.*flask sheets init"):
+        workbook.apply(plan)
+    snap = workbook.snapshot(["Members"])
+    assert [str(p) for p in snap.problems] == ["Members: this tab is missing; run `flask sheets init`"]
