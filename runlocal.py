@@ -30,11 +30,11 @@ class Stack:
         return proc
 
     def stop(self):
-        for name, proc in reversed(self.children):
+        for _, proc in reversed(self.children):
             if proc.poll() is None:
                 proc.terminate()
         deadline = time.monotonic() + 10
-        for name, proc in reversed(self.children):
+        for _, proc in reversed(self.children):
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
