@@ -28,21 +28,24 @@ def queue_state(connection):
 
 
 class SheetsProbe:
-    """Checks the spreadsheet answers, at most once per `ttl` seconds.
+    """Checks the spreadsheet answers, at most once per `ttl` seconds while it does.
 
     Each check costs one read of the per-minute quota, so a health checker
-    polling every second must not spend the budget the jobs need.
+    polling every second must not spend the budget the jobs need. A failure is
+    kept for `retry_after` seconds only, so a fix shows up at once.
     """
 
-    def __init__(self, settings, ttl=15.0):
+    def __init__(self, settings, ttl=15.0, retry_after=2.0):
         self.settings = settings
         self.ttl = ttl
+        self.retry_after = retry_after
         self._checked_at = None
         self._state = None
 
     def __call__(self):
         now = time.monotonic()
-        if self._checked_at is None or now - self._checked_at > self.ttl:
+        keep = self.ttl if self._state and self._state["ok"] else self.retry_after
+        if self._checked_at is None or now - self._checked_at > keep:
             self._state = self._check()
             self._checked_at = now
         return self._state

@@ -4,17 +4,18 @@
 knows which backend it talks to. Every request goes through `SheetsHTTPClient`,
 which keeps under the per-minute quota and retries what is safe to retry.
 """
-import collections
 import functools
 import json
 import random
-import threading
 import time
 
 import gspread
 import requests
 from google.auth.credentials import AnonymousCredentials
 from gspread.http_client import HTTPClient
+
+from services import quota
+from services.quota import QuotaGovernor
 
 GOOGLE_ORIGIN = "https://sheets.googleapis.com"
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
@@ -30,35 +31,6 @@ class SheetsUnavailable(SheetsError):
 
 class SheetNotFound(SheetsError):
     """The spreadsheet does not exist or is not shared with us."""
-
-
-class QuotaGovernor:
-    """At most `reads` read and `writes` write requests in any 60 s window.
-
-    Google counts reads and writes apart, per minute per user; a request over
-    quota is refused with 429. Waiting here is cheaper than being refused.
-    """
-
-    def __init__(self, reads=60, writes=60, window=60.0, clock=time.monotonic, sleep=time.sleep):
-        self.limits = {"read": reads, "write": writes}
-        self.window = window
-        self._sent = {"read": collections.deque(), "write": collections.deque()}
-        self._lock = threading.Lock()
-        self._clock = clock
-        self._sleep = sleep
-
-    def acquire(self, kind):
-        while True:
-            with self._lock:
-                now = self._clock()
-                sent = self._sent[kind]
-                while sent and now - sent[0] >= self.window:
-                    sent.popleft()
-                if len(sent) < self.limits[kind]:
-                    sent.append(now)
-                    return
-                wait = self.window - (now - sent[0])
-            self._sleep(max(wait, 0.01))
 
 
 class RetryPolicy:
@@ -142,9 +114,17 @@ def service_account_email(credentials_file):
         return None
 
 
+def _credential_id(settings):
+    """Whose quota the requests spend: the service account, or the local service."""
+    if settings.sheets_url:
+        return settings.sheets_url
+    return service_account_email(settings.google_credentials) or settings.google_credentials or "google"
+
+
 def open_client(settings, governor=None, retry=None):
     """A gspread Client for localsheets (`SHEETS_URL`) or Google (service account)."""
-    governor = governor or QuotaGovernor(settings.reads_per_minute, settings.writes_per_minute)
+    if governor is None:
+        governor = quota.governor_for(settings, credential=_credential_id(settings))
     if settings.sheets_url:
         http = functools.partial(SheetsHTTPClient, base_url=settings.sheets_url,
                                  governor=governor, retry=retry)

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -50,8 +51,11 @@ def test_make_run_starts_every_part_and_ctrl_c_stops_them(tmp_path):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{web}/healthz", timeout=2) as r:
                     health = json.load(r)
-                if health["queue"]["workers"] >= 1:
+                if health["status"] == "ok" and health["queue"]["workers"] >= 1:
                     break
+            except urllib.error.HTTPError as down:  # 503 while a part is still starting
+                with down:
+                    health = json.load(down)
             except OSError:
                 pass
             time.sleep(0.3)

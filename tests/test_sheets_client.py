@@ -76,3 +76,43 @@ def test_an_append_is_not_blindly_resent_after_a_failure(localsheets, sheet_id):
         ws.append_rows([["x"]])
     # Tried once: whether it landed is for the write plan to find out by reading.
     assert localsheets.log()["counts"]["values.append"] == 1
+
+
+def test_processes_sharing_a_credential_share_one_budget(redis_conn):
+    import threading
+
+    from services.quota import SharedQuotaGovernor
+
+    # Two governors stand for two processes (a web worker and the RQ worker).
+    web = SharedQuotaGovernor(redis_conn, "test-account", reads=3, writes=3, window=1.0)
+    worker = SharedQuotaGovernor(redis_conn, "test-account", reads=3, writes=3, window=1.0)
+    admitted = []
+    lock = threading.Lock()
+
+    def spend(governor):
+        for _ in range(4):
+            at = governor.acquire("read")  # Redis's clock, in ms: the one both processes share
+            with lock:
+                admitted.append(at)
+
+    threads = [threading.Thread(target=spend, args=(g,)) for g in (web, worker)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    admitted.sort()
+    assert len(admitted) == 8
+    # Never more than 3 in any one-second window, whichever process asked.
+    assert all(admitted[i + 3] - admitted[i] >= 1000 for i in range(len(admitted) - 3)), admitted
+    # Writes are counted apart from reads.
+    web.acquire("write")
+    assert redis_conn.zcard("actnet:sheets-quota:test-account:write") == 1
+
+
+def test_without_redis_the_governor_falls_back_to_this_process():
+    from services.quota import SharedQuotaGovernor, connect
+
+    governor = SharedQuotaGovernor(connect("redis://127.0.0.1:1/0"), "test-account", reads=2, writes=2, window=60.0)
+    governor.acquire("read")
+    governor.acquire("read")
+    assert len(governor._local._sent["read"]) == 2
