@@ -9,9 +9,10 @@ Shape of a run (R9): referrals (R11), then Share All deliveries (R7, R8),
 then proportional shares (R13–R19), each step seeing the lists as the steps
 before left them.
 
-Beyond the contract's figures, each sponsor's entry also carries Share All's
+Beyond the contract, each sponsor's entry also carries Share All's
 `total_activists` (activists delivered, ever) and `new_to_list` (those of them
-that counted against its limit), so the app need not derive them again.
+that counted against its limit), so the app need not derive them again; and
+each share says `why` it was made, for the Shares tab's audit trail.
 """
 import collections
 import gc
@@ -151,12 +152,14 @@ def _allocate(scenario):
                 and activist not in new_delivered[k])  # R14(f)
 
     new_shares = match(rec, rng, want, share_count, eligible, last_proportional, choice)
+    drawn = _drawn_by_lot(new_shares, share_count, want, eligible)
 
     # Figures after the run (R10, R12, R13).
     shared_total = [len(earlier_shares[k]) + len(new_shares[k]) for k in range(n_sponsors)]
     return {
         "seed": rec.seed,
-        "shares": [{"activist": rec.emails[a], "group": rec.sponsors[k]["group"]}
+        "shares": [{"activist": rec.emails[a], "group": rec.sponsors[k]["group"],
+                    "why": "R17 drawn by lot" if a in drawn else "R16 least-shared"}
                    for k in range(n_sponsors) for a in sorted(new_shares[k], key=rec.emails.__getitem__)],
         "deliveries": [{"activist": rec.emails[a], "group": rec.sponsors[k]["group"], "subscribed": yes,
                         "new_to_list": new} for a, k, yes, new in deliveries],
@@ -166,3 +169,18 @@ def _allocate(scenario):
                       "total_activists": len(delivered[k]), "new_to_list": new_to_list[k]}
                      for k, s in enumerate(rec.sponsors)],
     }
+
+
+def _drawn_by_lot(new_shares, share_count, want, eligible):
+    """Activists some sponsor wanted but could not have because their four
+    slots went to others (R15): who got them was drawn by lot (R17)."""
+    counts = collections.Counter(share_count)
+    for taken in new_shares:
+        counts.update(taken)
+    short = [k for k, taken in enumerate(new_shares) if len(taken) < want[k]]
+    drawn = set()
+    for k, taken in enumerate(new_shares):
+        for a in taken:
+            if counts[a] >= 4 and any(a not in new_shares[j] and eligible(a, j) for j in short):
+                drawn.add(a)
+    return drawn

@@ -62,7 +62,7 @@ def test_r5_a_sponsor_at_its_limit_stays_owed():
 
 def test_r6_shared_pairs_name_the_activist_so_their_data_can_follow():
     rec = scenario([sponsor("tacoma")], [sub("Ann@X.org ", code=None), sub("r@x.org", code="tacoma-code")])
-    assert run(rec)["shares"] == [{"activist": "ann@x.org", "group": "tacoma"}]
+    assert run(rec)["shares"] == [{"activist": "ann@x.org", "group": "tacoma", "why": "R16 least-shared"}]
 
 
 def test_r7_share_all_delivers_everyone_to_every_sponsor():
@@ -182,6 +182,7 @@ def test_r14e_r15_at_most_four_sponsors_per_activist():
     got = [s for s in result["shares"] if s["activist"] == "new@x.org"]
     assert len(got) == 4
     assert sum(f["owed"] for f in result["sponsors"]) == 1
+    assert {s["why"] for s in got} == {"R17 drawn by lot"}
 
 
 def test_r14f_not_shared_twice_with_the_same_sponsor():
