@@ -157,3 +157,11 @@ def test_user_entered_numbers_dates_and_times(api, typed, unformatted):
     api.write("Sheet1!A1", [[typed]])
     assert api.values("Sheet1!A1", valueRenderOption="UNFORMATTED_VALUE")["values"] == [[unformatted]]
     assert api.values("Sheet1!A1")["values"] == [[typed]]  # shown as typed
+
+
+def test_batch_update_is_all_or_nothing(api):
+    # A batch is applied whole or not at all: the bad second range leaves the first unwritten.
+    r = api.post("/values:batchUpdate", {"valueInputOption": "RAW", "data": [
+        {"range": "Sheet1!A1", "values": [["kept out"]]}, {"range": "Nowhere!A1", "values": [["x"]]}]})
+    assert r.status_code == 400 and "Unable to parse range: Nowhere!A1" in r.json()["error"]["message"]
+    assert "values" not in api.values("Sheet1!A1")
