@@ -55,7 +55,7 @@ def _allocate(scenario):
     code_owner = rec.code_owner
     flips = list(zip(rec.flip_times, rec.flip_modes, strict=True)) + [(INF, None)]
     mode, next_flip, flip = "share_all", flips[0][0], 0
-    for at, _, activist, code, subscribe, source in rec.submissions:
+    for at, activist, code, subscribe, source in rec.submissions:
         while at >= next_flip:  # R4: the mode in force when the submission was made
             mode = flips[flip][1]
             flip += 1

@@ -16,8 +16,7 @@ def match(rec, rng, want, share_count, eligible, last_proportional, choice):
     """
     pool = [a for a, at in last_proportional.items()
             if choice[a] and share_count.get(a, 0) < MAX_SPONSORS_PER_ACTIVIST]  # R14(a), R14(e)
-    pool.sort()
-    rng.shuffle(pool)  # R17: order among equals is drawn by lot
+    rng.shuffle(pool)  # R17: order among equals is drawn by lot (from input order, so replayable)
     m = _Matching(rec, want, share_count, eligible, last_proportional, pool)
     order = list(range(len(rec.sponsors)))
     rng.shuffle(order)  # R17: which sponsor draws first is by lot

@@ -3,6 +3,7 @@
 Every problem is a `ScenarioError` whose message says where and what, in one line.
 """
 from datetime import datetime
+from operator import itemgetter
 
 MODES = ("share_all", "proportional")
 INF = float("inf")
@@ -131,9 +132,8 @@ class Record:
                 emails.append(key)
             if code is not None:
                 code = code.strip() or None if isinstance(code, str) else None
-            subs.append((when.timestamp(), i, index, code, subscribe, source))
-        if any(subs[i][0] > subs[i + 1][0] for i in range(len(subs) - 1)):
-            subs.sort()  # by time, then input order (most records come already in order)
+            subs.append((when.timestamp(), index, code, subscribe, source))
+        subs.sort(key=itemgetter(0))  # by time; stable, so input order breaks ties (cheap when sorted)
         self.submissions = subs
 
         self.lists = []  # per sponsor: activist -> (status, changed_at)
