@@ -5,3 +5,5 @@ from services import schedule
 from services.jobs import QUEUE_NAME
 
 cron.register(schedule.heartbeat, QUEUE_NAME, interval=60)
+# What pages saved reaches the sheet within seconds; a failed flush is retried by the next.
+cron.register(schedule.flush_outbox, QUEUE_NAME, interval=15, job_timeout=600)

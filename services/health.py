@@ -5,6 +5,7 @@ import redis
 from rq import Worker
 
 from services import jobs, schedule
+from services.outbox import Outbox
 from services.sheets import RetryPolicy, SheetsError
 from services.workbook import Workbook
 
@@ -22,7 +23,8 @@ def queue_state(connection):
         q = jobs.queue(connection)
         workers = Worker.count(connection=connection, queue=q)
         return {"ok": True, "depth": q.count, "workers": workers,
-                "last_cron_heartbeat": schedule.last_heartbeat(connection)}
+                "last_cron_heartbeat": schedule.last_heartbeat(connection),
+                "waiting_for_sheet": Outbox(connection).depth()}
     except redis.RedisError:
         return {"ok": False, "detail": "The queue lives in Redis, which is not answering."}
 

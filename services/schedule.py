@@ -1,7 +1,12 @@
 """Jobs that `rq cron` enqueues (see cron.py), and what they leave for pages to read."""
+import os
 from datetime import datetime, timezone
 
 import rq
+
+from services.config import Settings
+from services.outbox import Outbox
+from services.workbook import Workbook
 
 HEARTBEAT_KEY = "actnet:cron:heartbeat"
 
@@ -15,3 +20,11 @@ def heartbeat():
 def last_heartbeat(connection):
     value = connection.get(HEARTBEAT_KEY)
     return value.decode() if value else None
+
+
+def flush_outbox():
+    """Write what is waiting for the spreadsheet. If the sheet is unreachable the
+    job fails and the plans stay queued for the next one."""
+    job = rq.get_current_job()
+    settings = Settings.from_env(os.environ)
+    return Outbox(job.connection).flush(Workbook.from_settings(settings))

@@ -1,0 +1,95 @@
+"""Write plans waiting for the spreadsheet, kept in Redis until they land.
+
+What a person was told is saved (a signature, an unsubscribe) goes here
+first. A flush takes what is waiting, merges it into one plan and applies it
+(one read, one batchUpdate, one append per tab). The plans leave Redis only
+after the sheet has them; a flush killed halfway leaves them in `processing`,
+and the next flush applies them again, which the write plan makes harmless:
+it re-reads the keys and adds no row twice.
+"""
+import json
+from datetime import date, datetime
+
+from services.workbook import CellUpdate, WritePlan
+
+LOCK_SECONDS = 300
+
+
+def _encode(value):
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    raise TypeError(f"cannot keep {type(value).__name__} in the outbox")
+
+
+def _decode(obj):
+    if "$datetime" in obj:
+        return datetime.fromisoformat(obj["$datetime"])
+    if "$date" in obj:
+        return date.fromisoformat(obj["$date"])
+    return obj
+
+
+def dumps(plan):
+    return json.dumps({"appends": plan.appends, "replacements": plan.replacements,
+                       "updates": [[u.tab, list(u.key), u.cells] for u in plan.updates]}, default=_encode)
+
+
+def loads(text):
+    data = json.loads(text, object_hook=_decode)
+    return WritePlan(appends=data["appends"], replacements=data["replacements"],
+                     updates=[CellUpdate(tab, tuple(key), cells) for tab, key, cells in data["updates"]])
+
+
+def merge(plans):
+    """One plan doing what all of them do, in order (a later replacement wins)."""
+    merged = WritePlan()
+    for plan in plans:
+        for tab, rows in plan.appends.items():
+            merged.appends.setdefault(tab, []).extend(rows)
+        merged.updates.extend(plan.updates)
+        merged.replacements.update(plan.replacements)
+    return merged
+
+
+class Outbox:
+    def __init__(self, redis, name="sheets"):
+        self.redis = redis
+        self.pending = f"actnet:outbox:{name}"
+        self.processing = f"actnet:outbox:{name}:processing"
+        self.lock_name = f"actnet:outbox:{name}:lock"
+
+    def put(self, plan):
+        """Keep a plan until the sheet has it. Returns how many are waiting."""
+        return self.redis.rpush(self.pending, dumps(plan))
+
+    def depth(self):
+        """Plans not yet in the sheet: how far behind the sheet is."""
+        return self.redis.llen(self.pending) + self.redis.llen(self.processing)
+
+    def flush(self, workbook, batch=500):
+        """Apply what is waiting, `batch` plans at a time. Returns the plans written.
+
+        Raises what `Workbook.apply` raises (the sheet is unreachable, say); the
+        plans stay, and the next flush tries them again.
+        """
+        lock = self.redis.lock(self.lock_name, timeout=LOCK_SECONDS, blocking_timeout=0)
+        if not lock.acquire():
+            return 0  # a twin is flushing; it will take these too
+        try:
+            written = 0
+            while True:
+                if not self.redis.llen(self.processing):
+                    with self.redis.pipeline() as pipe:
+                        for _ in range(batch):
+                            pipe.lmove(self.pending, self.processing, "LEFT", "RIGHT")
+                        pipe.execute()
+                items = self.redis.lrange(self.processing, 0, -1)
+                if not items:
+                    return written
+                workbook.apply(merge(loads(item) for item in items))
+                self.redis.delete(self.processing)
+                written += len(items)
+        finally:
+            lock.release()

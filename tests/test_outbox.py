@@ -1,0 +1,115 @@
+"""Nothing lost: plans wait in Redis until the sheet has them, and land once."""
+from datetime import date, datetime, timezone
+
+import pytest
+
+from services.config import Settings
+from services.outbox import Outbox, dumps, loads
+from services.sheet_setup import init_workbook
+from services.sheets import RetryPolicy, SheetsUnavailable
+from services.workbook import Workbook, WritePlan
+
+
+@pytest.fixture
+def workbook(localsheets, sheet_id):
+    wb = Workbook.from_settings(Settings(sheets_url=localsheets.url, sheet_id=sheet_id),
+                                retry=RetryPolicy(attempts=3, base=0.01, cap=0.05),
+                                http_retry=RetryPolicy(attempts=3, base=0.01, cap=0.05))
+    init_workbook(wb, ["Submissions", "Members"])
+    return wb
+
+
+def signature(n):
+    plan = WritePlan()
+    plan.append("Submissions", {"Id": f"sig-{n:04d}", "At": datetime(2026, 11, 24, 12, n % 60, tzinfo=timezone.utc),
+                                "Action": "fund-nutrition", "Email": f"a{n}@example.org", "Subscribe": True,
+                                "Via": "web"})
+    return plan
+
+
+def submission_ids(workbook):
+    return sorted(r["Id"] for r in workbook.snapshot(["Submissions"])["Submissions"].rows)
+
+
+def test_a_plan_survives_the_trip_through_redis():
+    plan = WritePlan()
+    plan.append("Members", {"Email": "ann@example.org", "Joined": date(2026, 11, 1)})
+    plan.update("Members", ["ann@example.org"], **{"Status changed": datetime(2026, 11, 2, tzinfo=timezone.utc)})
+    plan.replace("Problems", [{"Tab": "Members", "Row": "3", "Column": "Email", "What is wrong": "x"}])
+    again = loads(dumps(plan))
+    assert again == plan
+
+
+def test_flush_writes_everything_waiting_in_one_plan(workbook, redis_conn, localsheets):
+    outbox = Outbox(redis_conn)
+    for n in range(30):
+        outbox.put(signature(n))
+    assert outbox.depth() == 30
+    localsheets.reset()
+    assert outbox.flush(workbook) == 30
+    assert localsheets.log()["counts"] == {"values.batchGet": 1, "values.append": 1}  # one read, one append
+    assert outbox.depth() == 0
+    assert submission_ids(workbook) == [f"sig-{n:04d}" for n in range(30)]
+
+
+def test_while_the_sheet_is_down_plans_wait_and_then_land_once(workbook, redis_conn, localsheets):
+    outbox = Outbox(redis_conn)
+    for n in range(5):
+        outbox.put(signature(n))
+    localsheets.configure(fail_rate=1.0)
+    with pytest.raises(SheetsUnavailable):
+        outbox.flush(workbook)
+    assert outbox.depth() == 5  # nothing lost
+    outbox.put(signature(5))
+    localsheets.configure(fail_rate=0.0)
+    assert outbox.flush(workbook) == 6
+    assert submission_ids(workbook) == [f"sig-{n:04d}" for n in range(6)]
+
+
+def test_a_flush_killed_after_writing_is_finished_without_doubles(workbook, redis_conn):
+    outbox = Outbox(redis_conn)
+    for n in range(4):
+        outbox.put(signature(n))
+    # A worker took the plans, wrote them, and died before it could say so.
+    for _ in range(4):
+        redis_conn.lmove(outbox.pending, outbox.processing, "LEFT", "RIGHT")
+    workbook.apply(loads(redis_conn.lindex(outbox.processing, 0)))
+    workbook.apply(loads(redis_conn.lindex(outbox.processing, 1)))
+    outbox.put(signature(4))
+    assert outbox.flush(workbook) == 5
+    assert submission_ids(workbook) == [f"sig-{n:04d}" for n in range(5)]
+    assert outbox.depth() == 0
+
+
+def test_only_one_flush_runs_at_a_time(workbook, redis_conn):
+    outbox = Outbox(redis_conn)
+    outbox.put(signature(0))
+    twin = redis_conn.lock(outbox.lock_name, timeout=30)
+    assert twin.acquire()
+    try:
+        assert outbox.flush(workbook) == 0
+        assert outbox.depth() == 1
+    finally:
+        twin.release()
+    assert outbox.flush(workbook) == 1
+
+
+def test_the_scheduled_job_flushes_the_outbox(workbook, redis_conn, localsheets, sheet_id, monkeypatch):
+    from rq import SimpleWorker
+
+    from services import jobs, schedule
+
+    monkeypatch.setenv("SHEETS_URL", localsheets.url)
+    monkeypatch.setenv("SHEET_ID", sheet_id)
+    outbox = Outbox(redis_conn)
+    outbox.put(signature(7))
+    queue = jobs.queue(redis_conn)
+    job = queue.enqueue(schedule.flush_outbox)
+    SimpleWorker([queue], connection=redis_conn).work(burst=True)
+    assert job.return_value() == 1
+    assert submission_ids(workbook) == ["sig-0007"]
+
+
+def test_healthz_says_how_far_behind_the_sheet_is(client, redis_conn):
+    Outbox(redis_conn).put(signature(1))
+    assert client.get("/healthz").get_json()["queue"]["waiting_for_sheet"] == 1
