@@ -167,13 +167,14 @@ class Workbook:
             return PlanResult(0, 0, [])
         snap = self.snapshot(names, titles=names)
         problems = list(snap.problems)
-        data = self._cell_updates(snap, plan.updates, problems)
+        appends, updates = _fold_updates_into_new_rows(snap, plan)
+        data = self._cell_updates(snap, updates, problems)
         for name, rows in plan.replacements.items():
             data.extend(_replacement(snap[name], rows, problems))
         if data:
             self.http.values_batch_update(self.sheet_id, {"valueInputOption": "RAW", "data": data})
         appended = 0
-        for name, rows in plan.appends.items():
+        for name, rows in appends.items():
             tab = snap[name]
             if not tab.present or not tab.positions:
                 problems.append(Problem(name, None, None, "cannot add rows: the tab or its header row is missing"))
@@ -258,6 +259,28 @@ def problems_plan(problems):
     plan.replace("Problems", [{"Tab": p.tab, "Row": str(p.row) if p.row else "—", "Column": p.column or "—",
                                "What is wrong": p.what} for p in problems])
     return plan
+
+
+def _fold_updates_into_new_rows(snap, plan):
+    """An update to a row this same plan adds (plans merged from the outbox: a
+    signature, then its count) is written as part of the new row."""
+    appends = {name: [dict(values) for values in rows] for name, rows in plan.appends.items()}
+    new_rows = {}
+    for name, rows in appends.items():
+        tab = snap[name]
+        existing = tab.by_key()
+        for values in rows:
+            key = row_key(tab.tab, values)
+            if key not in existing:
+                new_rows.setdefault((name, key), values)
+    updates = []
+    for u in plan.updates:
+        row = new_rows.get((u.tab, row_key(snap[u.tab].tab, dict(zip(snap[u.tab].tab.key, u.key)))))
+        if row is None:
+            updates.append(u)
+        else:
+            row.update(u.cells)
+    return appends, updates
 
 
 def _new_rows(tab, rows):

@@ -268,3 +268,12 @@ def test_a_renamed_tab_gets_a_message_saying_what_to_do(workbook, localsheets, s
         workbook.apply(plan)
     snap = workbook.snapshot(["Members"])
     assert [str(p) for p in snap.problems] == ["Members: this tab is missing; run `flask sheets init`"]
+
+
+def test_an_update_to_a_row_the_same_plan_adds_is_not_lost(workbook, localsheets, sheet_id):
+    plan = WritePlan()
+    plan.append("Members", {"Email": "eve@example.org", "Status": "subscribed"})
+    plan.update("Members", ["EVE@example.org "], **{"Actions taken": 1})
+    result = workbook.apply(plan)
+    assert result.problems == []
+    assert workbook.snapshot(["Members"])["Members"].by_key()[("eve@example.org",)]["Actions taken"] == 1
