@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -44,6 +45,9 @@ def test_make_run_starts_every_part_and_ctrl_c_stops_them(tmp_path):
     env.update(PORT=str(web), LOCALSHEETS_PORT=str(sheets), ACTNET_VAR=str(tmp_path / "var"))
     proc = subprocess.Popen([sys.executable, "-m", "runlocal"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
+    reader.start()
     try:
         health = None
         deadline = time.monotonic() + 60
@@ -68,12 +72,21 @@ def test_make_run_starts_every_part_and_ctrl_c_stops_them(tmp_path):
                                     timeout=5) as r:
             members = json.load(r)
         assert len(members["values"]) == 61  # the demo network: a header and 60 people
+        # What a person sees before pressing Ctrl-C: where everything is.
+        deadline = time.monotonic() + 30
+        while not any("Press Ctrl-C" in line for line in list(lines)) and time.monotonic() < deadline:
+            time.sleep(0.1)
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        reader.join(10)
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.wait()
+        reader.join(10)
+        proc.stdout.close()
+    output = "".join(lines)
     assert proc.returncode == 0
-    assert f"http://127.0.0.1:{web}/" in output
+    assert f"  web          http://127.0.0.1:{web}/" in output
     time.sleep(0.5)
     assert not [pid for pid in started if alive(pid)]
