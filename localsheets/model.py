@@ -192,18 +192,21 @@ def _cell(sheet, r, c):
     return None
 
 
-def _set_cell(sheet, r, c, cell, keep_extras=True):
+def _put(sheet, r, c, cell):
+    """Store a cell dict (None when empty), growing the stored rows as needed."""
     cells = sheet["cells"]
     while len(cells) <= r:
         cells.append([])
     row = cells[r]
     while len(row) <= c:
         row.append(None)
-    old = row[c]
-    extras = {k: v for k, v in (old or {}).items() if k not in ("v", "f", "fmt")} if keep_extras else {}
-    new = dict(cell or {})
-    new.update(extras)
-    row[c] = new or None
+    row[c] = cell or None
+
+
+def _set_cell(sheet, r, c, cell):
+    """Set a cell's value, keeping its note, validation and format."""
+    extras = {k: v for k, v in (_cell(sheet, r, c) or {}).items() if k not in ("v", "f", "fmt")}
+    _put(sheet, r, c, {**(cell or {}), **extras})
 
 
 # --- values -----------------------------------------------------------------
@@ -434,9 +437,7 @@ def _grid_range(doc, rng, where):
 
 
 def _set_cell_fields(sheet, r, c, data, fields):
-    row_cells = sheet["cells"]
-    current = _cell(sheet, r, c) or {}
-    cell = dict(current)
+    cell = dict(_cell(sheet, r, c) or {})
     wanted = {f.strip().split(".")[0].split("/")[0] for f in fields.split(",")}
     everything = "*" in wanted
     if everything or "userEnteredValue" in wanted:
@@ -449,12 +450,7 @@ def _set_cell_fields(sheet, r, c, data, fields):
                 cell[key] = data[name]
             else:
                 cell.pop(key, None)
-    while len(row_cells) <= r:
-        row_cells.append([])
-    row = row_cells[r]
-    while len(row) <= c:
-        row.append(None)
-    row[c] = cell or None
+    _put(sheet, r, c, cell)
 
 
 def batch_update(doc, body):
