@@ -4,18 +4,12 @@ Each function takes the document, changes it in place or reads it, and
 returns the API's response body; `ApiError` carries Google's error shape.
 The server makes each call atomic by working on a fresh copy.
 """
-import itertools
 import secrets
 
 from localsheets import a1, values as cellvalues
 
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
 RENDER_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
-FORMATTING_REQUESTS = {
-    "repeatCell", "updateBorders", "updateDimensionProperties", "autoResizeDimensions",
-    "mergeCells", "unmergeCells", "addConditionalFormatRule", "deleteConditionalFormatRule",
-    "addBanding", "setBasicFilter", "clearBasicFilter", "sortRange", "addNamedRange",
-}
 STATUS = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
           429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
 
@@ -48,11 +42,11 @@ def new_spreadsheet(body):
     }
     doc["properties"].update((body or {}).get("properties") or {})
     for sheet in (body or {}).get("sheets") or [{}]:
-        _add_sheet(doc, sheet.get("properties") or {})
+        add_sheet(doc, sheet.get("properties") or {})
     return doc
 
 
-def _add_sheet(doc, props):
+def add_sheet(doc, props):
     title = props.get("title") or f"Sheet{len(doc['sheets']) + 1}"
     if any(s["properties"]["title"].lower() == title.lower() for s in doc["sheets"]):
         raise bad(f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists. '
@@ -73,11 +67,11 @@ def _add_sheet(doc, props):
             properties[key] = props[key]
     sheet = {"properties": properties, "protectedRanges": [], "formatting": [], "cells": []}
     doc["sheets"].insert(index, sheet)
-    _reindex(doc)
+    reindex(doc)
     return sheet
 
 
-def _reindex(doc):
+def reindex(doc):
     for i, sheet in enumerate(doc["sheets"]):
         sheet["properties"]["index"] = i
 
@@ -185,14 +179,14 @@ def range_text(sheet, r0, r1, c0, c1):
     return a1.format_range(sheet["properties"]["title"], r0, r1, c0, c1)
 
 
-def _cell(sheet, r, c):
+def cell_at(sheet, r, c):
     cells = sheet["cells"]
     if r < len(cells) and c < len(cells[r]):
         return cells[r][c]
     return None
 
 
-def _put(sheet, r, c, cell):
+def put_cell(sheet, r, c, cell):
     """Store a cell dict (None when empty), growing the stored rows as needed."""
     cells = sheet["cells"]
     while len(cells) <= r:
@@ -203,10 +197,10 @@ def _put(sheet, r, c, cell):
     row[c] = cell or None
 
 
-def _set_cell(sheet, r, c, cell):
+def _setcell_at(sheet, r, c, cell):
     """Set a cell's value, keeping its note, validation and format."""
-    extras = {k: v for k, v in (_cell(sheet, r, c) or {}).items() if k not in ("v", "f", "fmt")}
-    _put(sheet, r, c, {**(cell or {}), **extras})
+    extras = {k: v for k, v in (cell_at(sheet, r, c) or {}).items() if k not in ("v", "f", "fmt")}
+    put_cell(sheet, r, c, {**(cell or {}), **extras})
 
 
 # --- values -----------------------------------------------------------------
@@ -283,9 +277,9 @@ def write_values(doc, text, body, value_input, include_values=False, render="FOR
     width = max((len(r) for r in rows), default=0)
     grid = sheet["properties"]["gridProperties"]
     explicit = a1.parse(text, [s["properties"]["title"] for s in doc["sheets"]])
-    if explicit.end_row is not None and r0 + height > r1 and not _single_cell(explicit):
+    if explicit.end_row is not None and r0 + height > r1 and not _singlecell_at(explicit):
         raise bad(f"Requested writing within range [{text}], but tried writing to row [{r0 + height}]")
-    if explicit.end_col is not None and c0 + width > c1 and not _single_cell(explicit):
+    if explicit.end_col is not None and c0 + width > c1 and not _singlecell_at(explicit):
         raise bad(f"Requested writing within range [{text}], but tried writing to column "
                   f"[{a1.index_to_col(c0 + width - 1)}]")
     if r0 + height > grid["rowCount"] or c0 + width > grid["columnCount"] or r0 >= grid["rowCount"]:
@@ -296,7 +290,7 @@ def write_values(doc, text, body, value_input, include_values=False, render="FOR
         for j, value in enumerate(row):
             if value is None:
                 continue  # null leaves the cell as it is; "" clears it
-            _set_cell(sheet, r0 + i, c0 + j, _parse(value, value_input))
+            _setcell_at(sheet, r0 + i, c0 + j, _parse(value, value_input))
             cells += 1
     area = (r0, r0 + height, c0, c0 + width)
     out = {"spreadsheetId": doc["spreadsheetId"], "updatedRange": range_text(sheet, *area) if height and width else
@@ -309,7 +303,7 @@ def write_values(doc, text, body, value_input, include_values=False, render="FOR
     return out
 
 
-def _single_cell(rng):
+def _singlecell_at(rng):
     return rng.end_row == (rng.start_row or 0) + 1 and rng.end_col == (rng.start_col or 0) + 1
 
 
@@ -359,13 +353,13 @@ def append_values(doc, text, body, value_input, insert_option="OVERWRITE", inclu
         target_row, target_col = table_end + 1, t_c0
     grid = sheet["properties"]["gridProperties"]
     if insert_option == "INSERT_ROWS":
-        _insert(sheet, "ROWS", target_row, height)
+        insert_dimension(sheet, "ROWS", target_row, height)
     grid["rowCount"] = max(grid["rowCount"], target_row + height)
     grid["columnCount"] = max(grid["columnCount"], target_col + width)
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             if value is not None:
-                _set_cell(sheet, target_row + i, target_col + j, _parse(value, value_input))
+                _setcell_at(sheet, target_row + i, target_col + j, _parse(value, value_input))
     area = (target_row, target_row + max(height, 1), target_col, target_col + max(width, 1))
     updates = {"spreadsheetId": doc["spreadsheetId"], "updatedRange": range_text(sheet, *area)}
     if height and width:
@@ -378,9 +372,7 @@ def append_values(doc, text, body, value_input, insert_option="OVERWRITE", inclu
     return out
 
 
-# --- batchUpdate ------------------------------------------------------------
-
-def _insert(sheet, dimension, start, count):
+def insert_dimension(sheet, dimension, start, count):
     grid = sheet["properties"]["gridProperties"]
     if dimension == "ROWS":
         if start < len(sheet["cells"]):
@@ -391,194 +383,3 @@ def _insert(sheet, dimension, start, count):
             if start < len(row):
                 row[start:start] = [None] * count
         grid["columnCount"] += count
-
-
-def _delete(sheet, dimension, start, end):
-    grid = sheet["properties"]["gridProperties"]
-    key, size = ("rowCount", grid["rowCount"]) if dimension == "ROWS" else ("columnCount", grid["columnCount"])
-    if start < 0 or end > size or start >= end:
-        raise bad(f"Invalid requests[0].deleteDimension: Invalid range: {start}..{end}")
-    if dimension == "ROWS":
-        if end - start >= size:
-            raise bad("Invalid requests[0].deleteDimension: You can't delete all the rows on the sheet.")
-        del sheet["cells"][start:end]
-    else:
-        if end - start >= size:
-            raise bad("Invalid requests[0].deleteDimension: You can't delete all the columns on the sheet.")
-        for row in sheet["cells"]:
-            del row[start:end]
-    grid[key] -= end - start
-
-
-def _apply_mask(target, source, fields):
-    """Copy the fields named in a FieldMask (`a.b,c`, `*`) from source to target."""
-    if fields.strip() == "*":
-        target.update(source)
-        return
-    for path in fields.replace("/", ".").split(","):
-        parts = [p for p in path.strip().split(".") if p]
-        if not parts:
-            continue
-        src, dst = source, target
-        for p in parts[:-1]:
-            src = src.get(p, {}) if isinstance(src, dict) else {}
-            dst = dst.setdefault(p, {})
-        if isinstance(src, dict) and parts[-1] in src:
-            dst[parts[-1]] = src[parts[-1]]
-        else:
-            dst.pop(parts[-1], None)
-
-
-def _grid_range(doc, rng, where):
-    sheet = sheet_by_id(doc, rng.get("sheetId", 0), where)
-    rows, cols = sheet["properties"]["gridProperties"]["rowCount"], sheet["properties"]["gridProperties"]["columnCount"]
-    return sheet, (rng.get("startRowIndex", 0), rng.get("endRowIndex", rows),
-                   rng.get("startColumnIndex", 0), rng.get("endColumnIndex", cols))
-
-
-def _set_cell_fields(sheet, r, c, data, fields):
-    cell = dict(_cell(sheet, r, c) or {})
-    wanted = {f.strip().split(".")[0].split("/")[0] for f in fields.split(",")}
-    everything = "*" in wanted
-    if everything or "userEnteredValue" in wanted:
-        for k in ("v", "f", "fmt"):
-            cell.pop(k, None)
-        cell.update(cellvalues.from_extended_value(data.get("userEnteredValue")) or {})
-    for name, key in (("note", "note"), ("dataValidation", "dv"), ("userEnteredFormat", "format")):
-        if everything or name in wanted:
-            if data.get(name):
-                cell[key] = data[name]
-            else:
-                cell.pop(key, None)
-    _put(sheet, r, c, cell)
-
-
-def batch_update(doc, body):
-    requests = body.get("requests")
-    if not isinstance(requests, list) or not requests:
-        raise bad("Must specify at least one request.")
-    replies = []
-    for i, request in enumerate(requests):
-        if not isinstance(request, dict) or len(request) != 1:
-            raise bad(f"Invalid requests[{i}]: exactly one kind of request must be set.")
-        (kind, args), = request.items()
-        where = f"requests[{i}].{kind}"
-        replies.append(_one_request(doc, kind, args or {}, where))
-    out = {"spreadsheetId": doc["spreadsheetId"], "replies": replies}
-    if body.get("includeSpreadsheetInResponse"):
-        out["updatedSpreadsheet"] = public_view(doc)
-    return out
-
-
-def _one_request(doc, kind, args, where):
-    if kind == "addSheet":
-        sheet = _add_sheet(doc, args.get("properties") or {})
-        return {"addSheet": {"properties": sheet["properties"]}}
-    if kind == "deleteSheet":
-        sheet = sheet_by_id(doc, args.get("sheetId"), where)
-        if len(doc["sheets"]) == 1:
-            raise bad(f"Invalid {where}: You can't remove all the sheets in a document.")
-        doc["sheets"].remove(sheet)
-        _reindex(doc)
-        return {}
-    if kind == "updateSheetProperties":
-        props = args.get("properties") or {}
-        fields = args.get("fields")
-        if not fields:
-            raise bad(f"Invalid {where}: At least one field must be updated, but 'fields' is empty.")
-        sheet = sheet_by_id(doc, props.get("sheetId", 0), where)
-        title = props.get("title")
-        if title is not None and "title" in fields:
-            other = sheet_by_title(doc, title)
-            if other is not None and other is not sheet:
-                raise bad(f'Invalid {where}: A sheet with the name "{title}" already exists. '
-                          f'Please enter another name.')
-        _apply_mask(sheet["properties"], props, fields)
-        sheet["properties"]["sheetId"] = props.get("sheetId", 0)
-        grid = sheet["properties"].setdefault("gridProperties", {})
-        grid.setdefault("rowCount", DEFAULT_ROWS)
-        grid.setdefault("columnCount", DEFAULT_COLS)
-        if grid.get("frozenRowCount", 0) >= grid["rowCount"]:
-            raise bad(f"Invalid {where}: You can't freeze all visible rows on the sheet.")
-        if "index" in props and "index" in fields:
-            doc["sheets"].remove(sheet)
-            doc["sheets"].insert(min(props["index"], len(doc["sheets"])), sheet)
-            _reindex(doc)
-        return {}
-    if kind == "updateSpreadsheetProperties":
-        _apply_mask(doc["properties"], args.get("properties") or {}, args.get("fields") or "")
-        return {}
-    if kind in ("insertDimension", "deleteDimension"):
-        rng = args.get("range") or {}
-        sheet = sheet_by_id(doc, rng.get("sheetId", 0), where)
-        dimension = rng.get("dimension")
-        if dimension not in ("ROWS", "COLUMNS"):
-            raise bad(f"Invalid {where}: dimension must be ROWS or COLUMNS")
-        start, end = rng.get("startIndex", 0), rng.get("endIndex")
-        if end is None or end <= start:
-            raise bad(f"Invalid {where}: range must have startIndex < endIndex")
-        if kind == "insertDimension":
-            size = sheet["properties"]["gridProperties"]["rowCount" if dimension == "ROWS" else "columnCount"]
-            if start > size:
-                raise bad(f"Invalid {where}: range start index ({start}) is after the end of the grid ({size})")
-            _insert(sheet, dimension, start, end - start)
-        else:
-            _delete(sheet, dimension, start, end)
-        return {}
-    if kind == "appendDimension":
-        sheet = sheet_by_id(doc, args.get("sheetId", 0), where)
-        length = args.get("length", 0)
-        if length <= 0:
-            raise bad(f"Invalid {where}: length must be positive")
-        key = "rowCount" if args.get("dimension") == "ROWS" else "columnCount"
-        sheet["properties"]["gridProperties"][key] += length
-        return {}
-    if kind == "addProtectedRange":
-        protected = dict(args.get("protectedRange") or {})
-        sheet, _ = _grid_range(doc, protected.get("range") or {}, where)
-        protected["protectedRangeId"] = doc["next_protected_id"]
-        doc["next_protected_id"] += 1
-        protected.setdefault("requestingUserCanEdit", True)
-        sheet["protectedRanges"].append(protected)
-        return {"addProtectedRange": {"protectedRange": protected}}
-    if kind == "deleteProtectedRange":
-        pid = args.get("protectedRangeId")
-        for sheet in doc["sheets"]:
-            for p in sheet["protectedRanges"]:
-                if p["protectedRangeId"] == pid:
-                    sheet["protectedRanges"].remove(p)
-                    return {}
-        raise bad(f"Invalid {where}: No protected range with id: {pid}")
-    if kind == "setDataValidation":
-        sheet, (r0, r1, c0, c1) = _grid_range(doc, args.get("range") or {}, where)
-        for r, c in itertools.product(range(r0, r1), range(c0, c1)):
-            _set_cell_fields(sheet, r, c, {"dataValidation": args.get("rule")}, "dataValidation")
-        return {}
-    if kind == "updateCells":
-        fields = args.get("fields")
-        if not fields:
-            raise bad(f"Invalid {where}: At least one field must be updated, but 'fields' is empty.")
-        if "start" in args:
-            start = args["start"]
-            sheet = sheet_by_id(doc, start.get("sheetId", 0), where)
-            r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
-        else:
-            sheet, (r0, _, c0, _) = _grid_range(doc, args.get("range") or {}, where)
-        grid = sheet["properties"]["gridProperties"]
-        for i, row in enumerate(args.get("rows") or []):
-            for j, data in enumerate(row.get("values") or []):
-                if r0 + i >= grid["rowCount"] or c0 + j >= grid["columnCount"]:
-                    raise bad(f"Invalid {where}: the cells go past the edge of the grid.")
-                _set_cell_fields(sheet, r0 + i, c0 + j, data or {}, fields)
-        return {}
-    if kind in FORMATTING_REQUESTS:
-        rng = args.get("range") or {}
-        sheet = sheet_by_id(doc, rng.get("sheetId", 0), where) if "sheetId" in rng else doc["sheets"][0]
-        sheet["formatting"].append({kind: args})
-        if kind == "repeatCell" and "userEnteredFormat" in (args.get("fields") or ""):
-            _, (r0, r1, c0, c1) = _grid_range(doc, rng, where)
-            fmt = (args.get("cell") or {}).get("userEnteredFormat")
-            for r, c in itertools.product(range(r0, r1), range(c0, c1)):
-                _set_cell_fields(sheet, r, c, {"userEnteredFormat": fmt}, "userEnteredFormat")
-        return {}
-    raise bad(f'Invalid JSON payload received. Unknown name "{kind}" at \'requests[0]\': Cannot find field.')

@@ -6,7 +6,7 @@ import time
 
 from flask import Flask, abort, jsonify, render_template_string, request
 
-from localsheets import a1, fields, model
+from localsheets import a1, batch, fields, model
 from localsheets.store import Store
 
 
@@ -144,7 +144,7 @@ def create_app(data_dir, faults=None):
     @app.post("/v4/spreadsheets/<sid>:batchUpdate")
     def batch_update(sid):
         return api("spreadsheets.batchUpdate", "write", sid,
-                   lambda: store.write(sid, lambda doc: model.batch_update(doc, json_body())))
+                   lambda: store.write(sid, lambda doc: batch.batch_update(doc, json_body())))
 
     @app.get("/v4/spreadsheets/<sid>/values:batchGet")
     def values_batch_get(sid):

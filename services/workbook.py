@@ -275,7 +275,7 @@ def _fold_updates_into_new_rows(snap, plan):
                 new_rows.setdefault((name, key), values)
     updates = []
     for u in plan.updates:
-        row = new_rows.get((u.tab, row_key(snap[u.tab].tab, dict(zip(snap[u.tab].tab.key, u.key)))))
+        row = new_rows.get((u.tab, row_key(snap[u.tab].tab, dict(zip(snap[u.tab].tab.key, u.key, strict=True)))))
         if row is None:
             updates.append(u)
         else:

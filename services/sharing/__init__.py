@@ -179,7 +179,7 @@ def _drawn_by_lot(new_shares, share_count, want, eligible):
         counts.update(taken)
     short = [k for k, taken in enumerate(new_shares) if len(taken) < want[k]]
     drawn = set()
-    for k, taken in enumerate(new_shares):
+    for taken in new_shares:
         for a in taken:
             if counts[a] >= 4 and any(a not in new_shares[j] and eligible(a, j) for j in short):
                 drawn.add(a)
