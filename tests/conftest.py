@@ -139,6 +139,24 @@ def sheet_id(localsheets):
 
 
 @pytest.fixture
+def open_workbook(localsheets, sheet_id):
+    """A Workbook on this test's spreadsheet with `tabs` prepared; retries quick and `attempts` deep."""
+    from services.config import Settings
+    from services.sheet_setup import init_workbook
+    from services.sheets import RetryPolicy
+    from services.workbook import Workbook
+
+    def open_(tabs=("Members", "Submissions"), attempts=3):
+        wb = Workbook.from_settings(Settings(sheets_url=localsheets.url, sheet_id=sheet_id),
+                                    retry=RetryPolicy(attempts=attempts, base=0.05, cap=0.5),
+                                    http_retry=RetryPolicy(attempts=min(attempts, 10), base=0.05, cap=0.5))
+        init_workbook(wb, list(tabs))
+        return wb
+
+    return open_
+
+
+@pytest.fixture
 def settings_overrides(redis_url, localsheets, sheet_id, tmp_path):
     return {"redis_url": redis_url, "sheets_url": localsheets.url, "sheet_id": sheet_id,
             "secret_key": "test-secret", "testing": True, "var_dir": tmp_path}

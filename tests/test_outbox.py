@@ -3,20 +3,14 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from services.config import Settings
 from services.outbox import Outbox, dumps, loads
-from services.sheet_setup import init_workbook
-from services.sheets import RetryPolicy, SheetsUnavailable
-from services.workbook import Workbook, WritePlan
+from services.sheets import SheetsUnavailable
+from services.workbook import WritePlan
 
 
 @pytest.fixture
-def workbook(localsheets, sheet_id):
-    wb = Workbook.from_settings(Settings(sheets_url=localsheets.url, sheet_id=sheet_id),
-                                retry=RetryPolicy(attempts=3, base=0.01, cap=0.05),
-                                http_retry=RetryPolicy(attempts=3, base=0.01, cap=0.05))
-    init_workbook(wb, ["Submissions", "Members"])
-    return wb
+def workbook(open_workbook):
+    return open_workbook(attempts=3)  # a down sheet is given up on quickly
 
 
 def signature(n):

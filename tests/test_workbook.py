@@ -5,17 +5,12 @@ import requests
 from services.config import Settings
 from services.schema import neutralise, restore
 from services.sheet_setup import init_workbook
-from services.sheets import RetryPolicy
 from services.workbook import Workbook, WritePlan
 
 
 @pytest.fixture
-def workbook(localsheets, sheet_id):
-    wb = Workbook.from_settings(Settings(sheets_url=localsheets.url, sheet_id=sheet_id),
-                                retry=RetryPolicy(attempts=30, base=0.05, cap=0.5),
-                                http_retry=RetryPolicy(attempts=10, base=0.05, cap=0.5))
-    init_workbook(wb, ["Members", "Submissions"])
-    return wb
+def workbook(open_workbook):
+    return open_workbook(attempts=30)  # deep enough to ride out injected failures
 
 
 def put(localsheets, sheet_id, rng, rows):
