@@ -1,9 +1,11 @@
 """`flask sheets init`: make the workbook ready without touching anyone's data.
 
-One read (metadata with the first two rows of every tab) and at most one
-write (a single batchUpdate). A second run finds nothing to do and writes
-nothing.
+Three reads (the tab list, the first two rows of every tab, the Groups tab)
+and at most one write (a single batchUpdate) per spreadsheet. A second run
+finds nothing to do and writes nothing.
 """
+import dataclasses
+
 import gspread
 from gspread.utils import rowcol_to_a1
 
@@ -40,7 +42,30 @@ def init_workbook(workbook, tab_names=None):
     return changes
 
 
+@dataclasses.dataclass
+class _TabState:
+    """What init needs to know of a tab as it stands: its first two rows and protections."""
+    sheet_id: int
+    columns: int = 26
+    rows: int = 1000
+    header: list = dataclasses.field(default_factory=list)  # row 1's cells (value, note)
+    second: list = dataclasses.field(default_factory=list)  # row 2's cells (validation)
+    protected: list = dataclasses.field(default_factory=list)  # protection descriptions
+    new: bool = False
+
+    @classmethod
+    def of(cls, sheet, detail):
+        grid = sheet["properties"].get("gridProperties", {})
+        rows = ((detail.get("data") or [{}])[0].get("rowData") or [])
+        return cls(sheet_id=sheet["properties"]["sheetId"], columns=grid.get("columnCount", 26),
+                   rows=grid.get("rowCount", 1000),
+                   header=(rows[0].get("values") or []) if rows else [],
+                   second=(rows[1].get("values") or []) if len(rows) > 1 else [],
+                   protected=[p.get("description", "") for p in detail.get("protectedRanges", [])])
+
+
 def _init_tabs(workbook, tabs):
+    """One metadata read, one read of the tabs' first two rows, at most one batchUpdate."""
     meta = workbook.metadata()
     titles = {header_key(s["properties"]["title"]): s for s in meta["sheets"]}
     existing = [titles[header_key(t.name)]["properties"]["title"] for t in tabs if header_key(t.name) in titles]
@@ -54,73 +79,65 @@ def _init_tabs(workbook, tabs):
     for tab in tabs:
         sheet = titles.get(header_key(tab.name))
         if sheet is None:
-            sheet_id, next_id = next_id, next_id + 1
+            state = _TabState(next_id, columns=max(26, len(tab.columns)), new=True)
+            next_id += 1
             requests.append({"addSheet": {"properties": {
-                "sheetId": sheet_id, "title": tab.name,
-                "gridProperties": {"rowCount": 1000, "columnCount": max(26, len(tab.columns)),
-                                   "frozenRowCount": 1}}}})
+                "sheetId": state.sheet_id, "title": tab.name,
+                "gridProperties": {"rowCount": state.rows, "columnCount": state.columns, "frozenRowCount": 1}}}})
             changes.append(f"added the tab {tab.name}")
-            _plan_tab(tab, sheet_id, {}, [], [], [], 1000, requests, changes, new=True)
-            continue
-        props = sheet["properties"]
-        sheet_id = props["sheetId"]
-        detail = grid.get(props["title"], {})
-        rows = ((detail.get("data") or [{}])[0].get("rowData") or [])
-        header_cells = (rows[0].get("values") or []) if rows else []
-        second = (rows[1].get("values") or []) if len(rows) > 1 else []
-        protected = [p.get("description", "") for p in detail.get("protectedRanges", [])]
-        if props.get("gridProperties", {}).get("frozenRowCount", 0) != 1:
-            requests.append({"updateSheetProperties": {"properties": {
-                "sheetId": sheet_id, "gridProperties": {"frozenRowCount": 1}},
-                "fields": "gridProperties.frozenRowCount"}})
-            changes.append(f"froze the header row of {tab.name}")
-        _plan_tab(tab, sheet_id, props.get("gridProperties", {}), header_cells, second, protected,
-                  props.get("gridProperties", {}).get("rowCount", 1000), requests, changes, new=False)
+        else:
+            state = _TabState.of(sheet, grid.get(sheet["properties"]["title"], {}))
+            if sheet["properties"].get("gridProperties", {}).get("frozenRowCount", 0) != 1:
+                requests.append({"updateSheetProperties": {"properties": {
+                    "sheetId": state.sheet_id, "gridProperties": {"frozenRowCount": 1}},
+                    "fields": "gridProperties.frozenRowCount"}})
+                changes.append(f"froze the header row of {tab.name}")
+        _plan_tab(tab, state, requests, changes)
     if requests:
         try:
             workbook.http.batch_update(workbook.sheet_id, {"requests": requests})
         except gspread.exceptions.APIError as exc:
-            raise workbook._explain(exc) from exc
+            raise workbook.explain(exc) from exc
     return changes
 
 
-def _plan_tab(tab, sheet_id, grid, header_cells, second, protected, row_count, requests, changes, new):
+def _plan_tab(tab, state, requests, changes):
+    """Requests for what a tab lacks: headers (with notes), dropdowns, protection."""
     found = {}
-    for i, cell in enumerate(header_cells):
-        text = cell.get("formattedValue", "")
+    for i, cell in enumerate(state.header):
         try:
-            found.setdefault(tab.column(text).name, (i, cell))
+            found.setdefault(tab.column(cell.get("formattedValue", "")).name, (i, cell))
         except KeyError:
-            pass
-    last = max([i for i, c in enumerate(header_cells) if c.get("formattedValue", "").strip()] + [-1])
-    width = grid.get("columnCount", max(26, len(tab.columns)))
+            pass  # a manager's own column
+    last = max([i for i, c in enumerate(state.header) if c.get("formattedValue", "").strip()] + [-1])
+    width = state.columns
     for column in tab.columns:
         if column.name in found:
             index, cell = found[column.name]
             if column.note and not cell.get("note"):
-                requests.append(_cell_request(sheet_id, index, {"note": column.note}, "note"))
+                requests.append(_cell_request(state.sheet_id, index, {"note": column.note}, "note"))
                 changes.append(f"noted {tab.name}.{column.name}")
         else:
             last += 1
             index = last
             if index >= width:
-                requests.append({"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS",
+                requests.append({"appendDimension": {"sheetId": state.sheet_id, "dimension": "COLUMNS",
                                                      "length": index - width + 1}})
                 width = index + 1
-            requests.append(_cell_request(sheet_id, index, {
+            requests.append(_cell_request(state.sheet_id, index, {
                 "userEnteredValue": {"stringValue": column.name}, "note": column.note or None},
                 "userEnteredValue,note"))
-            if not new:
+            if not state.new:
                 changes.append(f"added the header {tab.name}.{column.name} in column {rowcol_to_a1(1, index + 1)[:-1]}")
-        rows = {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": row_count,
+        rows = {"sheetId": state.sheet_id, "startRowIndex": 1, "endRowIndex": state.rows,
                 "startColumnIndex": index, "endColumnIndex": index + 1}
-        if column.kind == "choice" and not (index < len(second) and second[index].get("dataValidation")):
+        if column.kind == "choice" and not (index < len(state.second) and state.second[index].get("dataValidation")):
             requests.append({"setDataValidation": {"range": rows, "rule": {
                 "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": c} for c in column.choices]},
                 "strict": False, "showCustomUi": True}}})
             changes.append(f"added choices to {tab.name}.{column.name}")
         label = f"{PROTECTION_PREFIX}{tab.name}.{column.name}"
-        if column.owner == "A" and label not in protected:
+        if column.owner == "A" and label not in state.protected:
             requests.append({"addProtectedRange": {"protectedRange": {
                 "range": {**rows, "startRowIndex": 0}, "description": label, "warningOnly": True}}})
             changes.append(f"protected {tab.name}.{column.name} (warning only)")

@@ -98,9 +98,10 @@ class Workbook:
         try:
             return self.http.fetch_sheet_metadata(self.sheet_id, params={"includeGridData": "false", **params})
         except gspread.exceptions.APIError as exc:
-            raise self._explain(exc) from exc
+            raise self.explain(exc) from exc
 
-    def _explain(self, exc):
+    def explain(self, exc):
+        """An API error in words a manager can act on."""
         code = exc.response.status_code
         if code in (403, 404):
             share = f" Share it, as an editor, with {self.account}." if self.account else ""
@@ -116,7 +117,7 @@ class Workbook:
             return self.http.values_batch_get(self.sheet_id, ranges, params={
                 "valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})["valueRanges"]
         except gspread.exceptions.APIError as exc:
-            raise self._explain(exc) from exc
+            raise self.explain(exc) from exc
 
     def snapshot(self, tab_names, titles=None):
         """Every tab a job needs in one values:batchGet (plus one metadata read
@@ -155,7 +156,7 @@ class Workbook:
                 last = exc
             except gspread.exceptions.APIError as exc:
                 if exc.response.status_code not in (408, 429) and exc.response.status_code < 500:
-                    raise self._explain(exc) from exc
+                    raise self.explain(exc) from exc
                 last = exc
             self._sleep(self.retry.delay(attempt))
         raise SheetsUnavailable(f"The changes could not be written to the spreadsheet ({last}); "
