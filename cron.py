@@ -7,3 +7,5 @@ from services.jobs import QUEUE_NAME
 cron.register(schedule.heartbeat, QUEUE_NAME, interval=60)
 # What pages saved reaches the sheet within seconds; a failed flush is retried by the next.
 cron.register(schedule.flush_outbox, QUEUE_NAME, interval=15, job_timeout=600)
+# Problems and hand-typed Status changes show up in the sheet within minutes.
+cron.register(schedule.check_sheet, QUEUE_NAME, interval=300, job_timeout=600)

@@ -1,9 +1,11 @@
-"""The people on the lists: what the app notices about them between runs."""
+"""The people on the lists, and the sheet as managers leave it, checked between runs."""
 from datetime import datetime, timezone
 
-from services.workbook import WritePlan
+from services import schema
+from services.workbook import WritePlan, problems_plan
 
 STATUS_KEY = "actnet:status:{tab}"
+MANAGED_TABS = ("Members", "Groups", "Actions", "Sponsors", "Alerts", "Co-leaders")
 
 
 class StatusMemory:
@@ -46,12 +48,27 @@ def notice_status_changes(tab_data, remembered, now):
     return plan, seen
 
 
-def refresh_statuses(workbook, redis, tab="Members", now=None):
-    """Read one list, stamp hand-made Status changes, remember what was seen."""
+def check_sheet(workbook, redis, now=None):
+    """Read what managers edit, list what cannot be read under Problems (rewritten
+    only when the list changes) and stamp the Status changes made by hand.
+
+    Two reads (the tab list; one batchGet of every managed tab and the partner
+    lists kept here), then one plan, which writes nothing when nothing changed.
+    Returns how many problems and hand-made Status changes it found.
+    """
     now = now or datetime.now(timezone.utc)
-    memory = StatusMemory(redis, tab)
-    snap = workbook.snapshot([tab], titles=[tab])
-    plan, seen = notice_status_changes(snap[tab], memory.load(), now)
-    result = workbook.apply(plan) if plan.updates else None
-    memory.save(seen)  # only after the stamps landed: a failed write is noticed again next time
-    return result
+    titles = [s["properties"]["title"] for s in workbook.metadata()["sheets"]]
+    partner_lists = [t for t in titles if t.startswith(schema.LIST_PREFIX)]
+    snap = workbook.snapshot(list(MANAGED_TABS) + partner_lists, titles=titles)
+    plan = problems_plan(snap.problems)
+    remember = []
+    for tab in ["Members"] + partner_lists:
+        if snap[tab].present:
+            memory = StatusMemory(redis, tab)
+            stamps, seen = notice_status_changes(snap[tab], memory.load(), now)
+            plan.updates.extend(stamps.updates)
+            remember.append((memory, seen))
+    workbook.apply(plan)
+    for memory, seen in remember:
+        memory.save(seen)  # only after the stamps landed: a failed write is noticed again next time
+    return {"problems": len(snap.problems), "status_changes": len(plan.updates)}

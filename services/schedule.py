@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 import rq
 
+from services import network
 from services.config import Settings
 from services.outbox import Outbox
 from services.workbook import Workbook
@@ -28,3 +29,9 @@ def flush_outbox():
     job = rq.get_current_job()
     settings = Settings.from_env(os.environ)
     return Outbox(job.connection).flush(Workbook.from_settings(settings))
+
+
+def check_sheet():
+    """List what cannot be read under Problems; stamp Status changes made by hand."""
+    job = rq.get_current_job()
+    return network.check_sheet(Workbook.from_settings(Settings.from_env(os.environ)), job.connection)
