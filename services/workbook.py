@@ -177,9 +177,12 @@ class Workbook:
         appended = 0
         for name, rows in appends.items():
             tab = snap[name]
-            if not tab.present or not tab.positions:
-                problems.append(Problem(name, None, None, "cannot add rows: the tab or its header row is missing"))
-                continue
+            missing = [k for k in tab.tab.key if k not in tab.positions]
+            if missing:
+                # Rows added without their key could never be found again: keep them
+                # waiting (the outbox holds the plan) until the header is back.
+                raise SheetsError(f"Rows can't be added to {name}: its '{missing[0]}' header is missing. Put it back "
+                                  f"or run `flask sheets init`; the rows wait until then.")
             new_rows = _new_rows(tab, rows)
             if new_rows:
                 self._append(tab, new_rows)
@@ -376,12 +379,14 @@ def read_tab(tab, values, problems):
         except KeyError:
             continue  # a manager's own column: kept, never written
         positions.setdefault(column.name, i)
-    for name in tab.key:
-        if name not in positions and values:
+    last_row = len(values)
+    missing = [name for name in tab.key if name not in positions]
+    if missing and values:
+        for name in missing:
             problems.append(Problem(tab.name, 1, name, f"the header '{name}' is missing, so rows can't be matched"))
+        return TabData(tab, header, positions, [], last_row=last_row)  # one problem, not one per row
     rows = []
     seen = {}
-    last_row = len(values)
     for number, raw in enumerate(values[1:], start=2):
         if not any(str(c).strip() for c in raw):
             continue  # a blank line a manager left
@@ -398,7 +403,8 @@ def read_tab(tab, values, problems):
         key = row_key(tab, parsed)
         if any(k is None for k in key):
             if ok:
-                problems.append(Problem(tab.name, number, tab.key[0], f"the {' and '.join(tab.key)} is blank"))
+                blank = [name for name in tab.key if parsed.get(name) is None]
+                problems.append(Problem(tab.name, number, blank[0], f"the {' and '.join(blank)} is blank"))
             continue
         if not ok:
             continue

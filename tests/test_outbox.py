@@ -2,9 +2,11 @@
 from datetime import date, datetime, timezone
 
 import pytest
+import requests
 
 from services.outbox import Outbox, dumps, loads
-from services.sheets import SheetsUnavailable
+from services.sheet_setup import init_workbook
+from services.sheets import SheetsError, SheetsUnavailable
 from services.workbook import WritePlan
 
 
@@ -107,3 +109,16 @@ def test_the_scheduled_job_flushes_the_outbox(workbook, redis_conn, localsheets,
 def test_healthz_says_how_far_behind_the_sheet_is(client, redis_conn):
     Outbox(redis_conn).put(signature(1))
     assert client.get("/healthz").get_json()["queue"]["waiting_for_sheet"] == 1
+
+
+def test_rows_wait_while_a_key_header_is_missing(workbook, redis_conn, localsheets, sheet_id):
+    # A manager clears the Submissions header row by mistake.
+    requests.post(f"{localsheets.url}/v4/spreadsheets/{sheet_id}/values/Submissions!1:1:clear", timeout=5)
+    outbox = Outbox(redis_conn)
+    outbox.put(signature(1))
+    with pytest.raises(SheetsError, match="'Id' header is missing"):
+        outbox.flush(workbook)
+    assert outbox.depth() == 1  # waiting, not lost
+    init_workbook(workbook, ["Submissions"])  # puts the headers back
+    assert outbox.flush(workbook) == 1
+    assert submission_ids(workbook) == ["sig-0001"]

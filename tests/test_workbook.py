@@ -272,3 +272,19 @@ def test_an_update_to_a_row_the_same_plan_adds_is_not_lost(workbook, localsheets
     result = workbook.apply(plan)
     assert result.problems == []
     assert workbook.snapshot(["Members"])["Members"].by_key()[("eve@example.org",)]["Actions taken"] == 1
+
+
+def test_a_row_without_its_key_is_a_problem_naming_what_is_missing(open_workbook, localsheets, sheet_id):
+    wb = open_workbook(tabs=("Alerts",))
+    put(localsheets, sheet_id, "Alerts!A2:B3", [["2026-12-07", ""], ["2026-12-21", "Fund nutrition"]])
+    snap = wb.snapshot(["Alerts"])
+    assert [r["Subject"] for r in snap["Alerts"].rows] == ["Fund nutrition"]
+    assert [str(p) for p in snap.problems] == ["Alerts row 2: the Subject is blank"]
+
+
+def test_a_missing_key_header_is_one_problem_not_one_per_row(workbook, localsheets, sheet_id):
+    put(localsheets, sheet_id, "Members!A1:B3", [["E-mail address", "First name"], ["ann@example.org", "Ann"],
+                                                 ["bob@example.org", "Bob"]])
+    snap = workbook.snapshot(["Members"])
+    assert snap["Members"].rows == []
+    assert [str(p) for p in snap.problems] == ["Members row 1: the header 'Email' is missing, so rows can't be matched"]
