@@ -22,9 +22,11 @@ def queue_state(connection):
     try:
         q = jobs.queue(connection)
         workers = Worker.count(connection=connection, queue=q)
+        outbox = Outbox(connection)
+        held, why = outbox.held_back()
         return {"ok": True, "depth": q.count, "workers": workers,
                 "last_cron_heartbeat": schedule.last_heartbeat(connection),
-                "waiting_for_sheet": Outbox(connection).depth()}
+                "waiting_for_sheet": outbox.depth(), "held_for_a_fix": held, "held_because": why}
     except redis.RedisError:
         return {"ok": False, "detail": "The queue lives in Redis, which is not answering."}
 

@@ -6,10 +6,15 @@ first. A flush takes what is waiting, merges it into one plan and applies it
 after the sheet has them; a flush killed halfway leaves them in `processing`,
 and the next flush applies them again, which the write plan makes harmless:
 it re-reads the keys and adds no row twice.
+
+A plan the sheet cannot take until a person fixes something (a tab's key
+header deleted, say) is set aside in `held`, with the reason, so it does not
+hold up the others; `retry_held` tries those again.
 """
 import json
 from datetime import date, datetime
 
+from services.sheets import SheetsError, SheetsUnavailable
 from services.workbook import CellUpdate, WritePlan
 
 LOCK_SECONDS = 300
@@ -58,6 +63,8 @@ class Outbox:
         self.redis = redis
         self.pending = f"actnet:outbox:{name}"
         self.processing = f"actnet:outbox:{name}:processing"
+        self.held = f"actnet:outbox:{name}:held"
+        self.held_reason = f"actnet:outbox:{name}:held-reason"
         self.lock_name = f"actnet:outbox:{name}:lock"
 
     def put(self, plan):
@@ -66,13 +73,18 @@ class Outbox:
 
     def depth(self):
         """Plans not yet in the sheet: how far behind the sheet is."""
-        return self.redis.llen(self.pending) + self.redis.llen(self.processing)
+        return sum(self.redis.llen(key) for key in (self.pending, self.processing, self.held))
+
+    def held_back(self):
+        """How many plans wait for a person to fix the sheet, and why."""
+        reason = self.redis.get(self.held_reason)
+        return self.redis.llen(self.held), reason.decode() if reason else None
 
     def flush(self, workbook, batch=500):
         """Apply what is waiting, `batch` plans at a time. Returns the plans written.
 
-        Raises what `Workbook.apply` raises (the sheet is unreachable, say); the
-        plans stay, and the next flush tries them again.
+        Raises SheetsUnavailable when the sheet cannot be reached; the plans stay
+        and the next flush tries them again.
         """
         lock = self.redis.lock(self.lock_name, timeout=LOCK_SECONDS, blocking_timeout=0)
         if not lock.acquire():
@@ -88,8 +100,37 @@ class Outbox:
                 items = self.redis.lrange(self.processing, 0, -1)
                 if not items:
                     return written
-                workbook.apply(merge(loads(item) for item in items))
+                written += self._apply(workbook, items)
                 self.redis.delete(self.processing)
-                written += len(items)
         finally:
             lock.release()
+
+    def _apply(self, workbook, items):
+        try:
+            workbook.apply(merge(loads(item) for item in items))
+            return len(items)
+        except SheetsUnavailable:
+            raise
+        except (SheetsError, ValueError):
+            pass  # one of them needs a person: find which, let the others through
+        written = 0
+        for item in items:
+            try:
+                workbook.apply(loads(item))
+                written += 1
+            except SheetsUnavailable:
+                raise
+            except (SheetsError, ValueError) as exc:
+                with self.redis.pipeline() as pipe:
+                    pipe.rpush(self.held, item)
+                    pipe.set(self.held_reason, str(exc))
+                    pipe.lrem(self.processing, 1, item)
+                    pipe.execute()
+        return written
+
+    def retry_held(self, workbook):
+        """Put held plans back in line (after a fix, say) and flush. Returns the plans written."""
+        while self.redis.lmove(self.held, self.pending, "RIGHT", "LEFT"):
+            pass
+        self.redis.delete(self.held_reason)
+        return self.flush(workbook)

@@ -32,6 +32,12 @@ def flush_outbox():
 
 
 def check_sheet():
-    """List what cannot be read under Problems; stamp Status changes made by hand."""
+    """List what cannot be read under Problems; stamp Status changes made by hand;
+    try again the plans held back until a person fixed the sheet."""
     job = rq.get_current_job()
-    return network.check_sheet(Workbook.from_settings(Settings.from_env(os.environ)), job.connection)
+    workbook = Workbook.from_settings(Settings.from_env(os.environ))
+    found = network.check_sheet(workbook, job.connection)
+    outbox = Outbox(job.connection)
+    if outbox.held_back()[0]:
+        found["held_plans_written"] = outbox.retry_held(workbook)
+    return found

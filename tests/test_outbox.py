@@ -6,7 +6,7 @@ import requests
 
 from services.outbox import Outbox, dumps, loads
 from services.sheet_setup import init_workbook
-from services.sheets import SheetsError, SheetsUnavailable
+from services.sheets import SheetsUnavailable
 from services.workbook import WritePlan
 
 
@@ -111,14 +111,42 @@ def test_healthz_says_how_far_behind_the_sheet_is(client, redis_conn):
     assert client.get("/healthz").get_json()["queue"]["waiting_for_sheet"] == 1
 
 
-def test_rows_wait_while_a_key_header_is_missing(workbook, redis_conn, localsheets, sheet_id):
+def test_a_plan_the_sheet_cannot_take_is_held_without_holding_up_others(workbook, redis_conn, localsheets,
+                                                                        sheet_id):
     # A manager clears the Submissions header row by mistake.
     requests.post(f"{localsheets.url}/v4/spreadsheets/{sheet_id}/values/Submissions!1:1:clear", timeout=5)
     outbox = Outbox(redis_conn)
     outbox.put(signature(1))
-    with pytest.raises(SheetsError, match="'Id' header is missing"):
-        outbox.flush(workbook)
+    member = WritePlan()
+    member.append("Members", {"Email": "zoe@example.org", "Status": "subscribed"})
+    outbox.put(member)
+    assert outbox.flush(workbook) == 1  # the member went through
+    assert ("zoe@example.org",) in workbook.snapshot(["Members"])["Members"].by_key()
+    held, why = outbox.held_back()
+    assert held == 1 and "'Id' header is missing" in why
     assert outbox.depth() == 1  # waiting, not lost
+
     init_workbook(workbook, ["Submissions"])  # puts the headers back
-    assert outbox.flush(workbook) == 1
+    assert outbox.retry_held(workbook) == 1
     assert submission_ids(workbook) == ["sig-0001"]
+    assert outbox.held_back() == (0, None) and outbox.depth() == 0
+
+
+def test_the_five_minute_check_retries_held_plans(workbook, redis_conn, localsheets, sheet_id, monkeypatch):
+    from rq import SimpleWorker
+
+    from services import jobs, schedule
+
+    requests.post(f"{localsheets.url}/v4/spreadsheets/{sheet_id}/values/Submissions!1:1:clear", timeout=5)
+    outbox = Outbox(redis_conn)
+    outbox.put(signature(2))
+    outbox.flush(workbook)
+    assert outbox.held_back()[0] == 1
+    init_workbook(workbook, ["Submissions"])
+    monkeypatch.setenv("SHEETS_URL", localsheets.url)
+    monkeypatch.setenv("SHEET_ID", sheet_id)
+    queue = jobs.queue(redis_conn)
+    job = queue.enqueue(schedule.check_sheet)
+    SimpleWorker([queue], connection=redis_conn).work(burst=True)
+    assert job.return_value()["held_plans_written"] == 1
+    assert submission_ids(workbook) == ["sig-0002"]
