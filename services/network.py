@@ -60,7 +60,8 @@ def check_sheet(workbook, redis, now=None):
     titles = [s["properties"]["title"] for s in workbook.metadata()["sheets"]]
     partner_lists = [t for t in titles if t.startswith(schema.LIST_PREFIX)]
     snap = workbook.snapshot(list(MANAGED_TABS) + partner_lists, titles=titles)
-    plan = problems_plan(snap.problems)
+    # Without a Problems tab (sheets init not run yet) the problems are only returned.
+    plan = problems_plan(snap.problems) if "Problems" in titles else WritePlan()
     remember = []
     for tab in ["Members"] + partner_lists:
         if snap[tab].present:
