@@ -101,9 +101,8 @@ class SheetsHTTPClient(HTTPClient):
                 else:
                     raise gspread.exceptions.APIError(response)
             time.sleep(self.retry.delay(attempt))
-        raise SheetsUnavailable(
-            f"The spreadsheet service is not accepting requests right now "
-            f"({last} after {self.retry.attempts} tries); nothing was lost, it will be tried again.")
+        raise SheetsUnavailable(f"The spreadsheet service is not accepting requests right now "
+                                f"({last} after {self.retry.attempts} tries).")
 
 
 def service_account_email(credentials_file):
