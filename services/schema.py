@@ -232,6 +232,59 @@ CO_LEADERS = Tab("Co-leaders", ("Name", "Email"), (
 PROBLEMS = Tab("Problems", ("Tab", "Row", "Column", "What is wrong"), tuple(Column(n, "A") for n in (
     "Tab", "Row", "Column", "What is wrong")), "Rows the app cannot understand; rewritten when the list changes.")
 
+
+# A one-line note on every header (sheets init puts it there), for the columns
+# whose definition above does not carry one.
+_NOTES = {
+    "Members": {"First name": "As the person gives it.", "Last name": "As the person gives it.",
+                "ZIP": "Their ZIP code, for targeting by district.", "Notes": "Anything worth remembering about them."},
+    "Groups": {"Contact name": "Who runs this group's list.", "Contact email": "Where partner links are sent.",
+               "Notes": "Anything about this group."},
+    "Actions": {"Title": "What the action is called on its page.", "Status": "Draft, Live or Closed: only Live takes signatures.",
+                "Mode": "How activists are shared with co-sponsors: Share All or Proportional.",
+                "Signatures": "How many have signed (the app counts).", "Created": "When the action was made (the app fills this)."},
+    "Sponsors": {"Status": "Invited, Active or Removed.", "Joined at": "When the group became Active; it gets activists from then on.",
+                 "Referrer code": "The code that credits this group (the app makes it).",
+                 "Referrer link": "The action link with the code: copy it for the group.",
+                 "Total activists": "Share All: activists delivered to this group.",
+                 "New to list": "Share All: of those, how many were new to its list.",
+                 "Referrer": "Proportional: people who came through this group's link.",
+                 "Owed": "Proportional: activists this group is still owed.",
+                 "Shared": "Proportional: activists given to this group so far."},
+    "Submissions": {"Id": "The submission's id (the app's, never reused).", "At": "When it was made (UTC).",
+                    "Action": "The action's Slug.", "Email": "Who signed.", "First name": "As typed on the page.",
+                    "Last name": "As typed on the page.", "ZIP": "As typed on the page.",
+                    "Referrer code": "The code in the link they used, if any.", "Source code": "Where the link was posted, if tagged.",
+                    "Subscribe": "yes if they ticked the box to hear more.", "Via": "web (the action page) or api.",
+                    "Answers": "Their answers to the action's extra questions."},
+    "Shares": {"At": "When it happened (UTC).", "Run": "The run that did it.", "Action": "The action's Slug.",
+               "Email": "The activist.", "Group": "The group that received them.", "Kind": "share, delivery or referral.",
+               "Subscribed": "yes if they joined the list subscribed.", "New to list": "yes if they were not on the list before.",
+               "Why": "The rule that chose them."},
+    "Runs": {"Run": "The run's id.", "Started": "When it started (UTC).", "Finished": "When it finished (UTC).",
+             "Trigger": "hourly or manual.", "Seed": "Replays the run's random draws exactly.", "Shares": "Shares made.",
+             "Deliveries": "Share All deliveries made.", "Referrals": "Referred activists added.",
+             "Outcome": "ok, or what went wrong."},
+    "Alerts": {"Date": "When the alert goes out (every other Monday).", "Subject": "What it is about.",
+               "Link": "The action link sent.", "Channel": "How it was sent.", "Sent to": "How many it reached (the app fills this).",
+               "Notes": "Anything about this alert."},
+    "Co-leaders": {"Name": "Who holds the link.", "Email": "Where to reach them.",
+                   "Created": "When the link was made (the app fills this).", "Last used": "When the link was last opened."},
+    "Problems": {"Tab": "Where the problem is.", "Row": "The row number.", "Column": "The column.",
+                 "What is wrong": "Fix the cell and this line goes away within minutes."},
+}
+
+
+def _with_notes(tab):
+    extra = _NOTES.get(tab.name, {})
+    return dataclasses.replace(tab, columns=tuple(
+        c if c.note else dataclasses.replace(c, note=extra.get(c.name, "")) for c in tab.columns))
+
+
+MEMBERS, GROUPS, ACTIONS, SPONSORS, SUBMISSIONS, SHARES, RUNS, ALERTS, CO_LEADERS, PROBLEMS = (
+    _with_notes(t) for t in (MEMBERS, GROUPS, ACTIONS, SPONSORS, SUBMISSIONS, SHARES, RUNS, ALERTS, CO_LEADERS,
+                             PROBLEMS))
+
 TABS = (MEMBERS, GROUPS, ACTIONS, SPONSORS, SUBMISSIONS, SHARES, RUNS, ALERTS, CO_LEADERS, PROBLEMS)
 BY_NAME = {t.name: t for t in TABS}
 LIST_PREFIX = "List – "

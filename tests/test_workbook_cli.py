@@ -56,3 +56,26 @@ def test_sheets_init_prepares_partner_group_lists(runner, app, localsheets):
     assert "List – Tacoma Hunger Coalition" in tabs and "List – Seattle RESULTS" not in tabs
     snap = Workbook.from_settings(app.config["SETTINGS"]).snapshot(["Groups"])
     assert [str(p) for p in snap.problems] == ["Groups row 5: 'not a link' is not a link to a Google spreadsheet"]
+
+
+def test_sheets_init_leaves_every_tab_ready_for_a_manager(runner, localsheets, sheet_id):
+    import requests
+
+    from services.schema import TABS
+
+    assert runner.invoke(args=["sheets", "init"]).exit_code == 0
+    meta = requests.get(f"{localsheets.url}/v4/spreadsheets/{sheet_id}", timeout=5,
+                        params={"includeGridData": "true", "ranges": [f"'{t.name}'!1:2" for t in TABS]}).json()
+    for sheet, tab in zip(meta["sheets"], TABS, strict=True):
+        assert sheet["properties"]["title"] == tab.name
+        assert sheet["properties"]["gridProperties"]["frozenRowCount"] == 1
+        header, second = (sheet["data"][0]["rowData"] + [{}])[:2]
+        cells = header["values"]
+        assert [c["formattedValue"] for c in cells] == [c.name for c in tab.columns]
+        assert all(c.get("note") for c in cells), tab.name  # a one-line note on every header
+        protected = {p["description"] for p in sheet.get("protectedRanges", [])}
+        assert protected == {f"actnet: {tab.name}.{c.name}" for c in tab.columns if c.owner == "A"}
+        assert all(p["warningOnly"] for p in sheet.get("protectedRanges", []))
+        with_choices = [i for i, c in enumerate(tab.columns) if c.kind == "choice"]
+        validated = [i for i, c in enumerate(second.get("values", [])) if c.get("dataValidation")]
+        assert validated == with_choices, tab.name
