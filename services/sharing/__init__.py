@@ -106,7 +106,7 @@ def _allocate(scenario):
     # Step 1, R11: referred activists who said yes join the referrer's list directly.
     referrals = []
     for k, s in enumerate(rec.sponsors):
-        for activist, at in sorted(referred_in_proportional[k].items()):
+        for activist, at in referred_in_proportional[k].items():  # in submission order
             if (choice[activist] and at >= s["joined_at"]
                     and activist not in subscribed[k] and not unsubscribed_since(k, activist, at)):
                 referrals.append((activist, k))

@@ -116,10 +116,11 @@ class Record:
         subs = []
         ids, emails = self.ids, self.emails
         parse_time = datetime.fromisoformat
+        fields = itemgetter("activist", "at", "subscribe", "source")
         for i, sub in enumerate(_list(record, "submissions")):
             try:
-                email, at, code, subscribe, source = (sub["activist"], sub["at"], sub.get("referrer_code"),
-                                                      sub["subscribe"], sub["source"])
+                email, at, subscribe, source = fields(sub)
+                code = sub.get("referrer_code")
                 when = parse_time(at)
                 key = email.strip().lower()
             except (KeyError, TypeError, AttributeError, ValueError):
