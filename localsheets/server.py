@@ -87,6 +87,7 @@ def create_app(data_dir, faults=None):
         entry = {"at": time.time(), "method": method_name, "kind": kind, "spreadsheet": spreadsheet_id}
         if faults.latency_ms:
             time.sleep(faults.latency_ms / 1000)
+            entry["delayed_ms"] = faults.latency_ms
         limit = faults.reads_per_minute if kind == "read" else faults.writes_per_minute
         if not log.admit(user, kind, limit, time.monotonic()):
             metric = "Read requests" if kind == "read" else "Write requests"

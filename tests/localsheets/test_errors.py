@@ -1,5 +1,4 @@
 """Google's error shape: {"error": {"code", "message", "status"}}."""
-import time
 
 import pytest
 import requests
@@ -69,8 +68,10 @@ def test_dropped_connection_after_the_work_is_done(api, localsheets):
     assert api.values("Sheet1!A1")["values"] == [["landed"]]
 
 
-def test_added_latency(api, localsheets):
-    localsheets.configure(latency_ms=200)
-    started = time.monotonic()
+def test_added_latency_is_applied_and_logged(api, localsheets):
+    localsheets.configure(latency_ms=50)
     api.get("/values/Sheet1!A1")
-    assert time.monotonic() - started >= 0.2
+    localsheets.configure(latency_ms=0)
+    api.get("/values/Sheet1!A1")
+    reads = [e for e in localsheets.log()["requests"] if e["method"] == "values.get"]
+    assert [e.get("delayed_ms") for e in reads] == [50, None]
