@@ -12,12 +12,18 @@ header deleted, say) is set aside in `held`, with the reason, so it does not
 hold up the others; `retry_held` tries those again.
 """
 import json
+import threading
 from datetime import date, datetime
+
+import redis
 
 from services.sheets import SheetsError, SheetsUnavailable
 from services.workbook import CellUpdate, WritePlan
 
-LOCK_SECONDS = 300
+# A flush keeps its lock alive while it works (a Google that hangs can make one
+# batch slow); if the process dies the lock lapses after this long. A lock that
+# lapsed mid-batch would let a twin append the same rows at the same moment.
+LOCK_SECONDS = 60
 
 
 def _encode(value):
@@ -58,6 +64,15 @@ def merge(plans):
     return merged
 
 
+def _keep_alive(lock, done):
+    """Renew the flush lock every third of its life until the flush is done."""
+    while not done.wait(LOCK_SECONDS / 3):
+        try:
+            lock.reacquire()
+        except redis.RedisError:
+            return  # Redis is gone: the flush's own calls will fail and say so
+
+
 class Outbox:
     def __init__(self, redis, name="sheets"):
         self.redis = redis
@@ -86,9 +101,12 @@ class Outbox:
         Raises SheetsUnavailable when the sheet cannot be reached; the plans stay
         and the next flush tries them again.
         """
-        lock = self.redis.lock(self.lock_name, timeout=LOCK_SECONDS, blocking_timeout=0)
+        lock = self.redis.lock(self.lock_name, timeout=LOCK_SECONDS, blocking_timeout=0, thread_local=False)
         if not lock.acquire():
             return 0  # a twin is flushing; it will take these too
+        done = threading.Event()
+        keeper = threading.Thread(target=_keep_alive, args=(lock, done), daemon=True)
+        keeper.start()
         try:
             written = 0
             while True:
@@ -103,6 +121,8 @@ class Outbox:
                 written += self._apply(workbook, items)
                 self.redis.delete(self.processing)
         finally:
+            done.set()
+            keeper.join()
             lock.release()
 
     def _apply(self, workbook, items):

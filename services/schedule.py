@@ -7,6 +7,7 @@ import rq
 from services import network
 from services.config import Settings
 from services.outbox import Outbox
+from services.sheets import RetryPolicy
 from services.workbook import Workbook
 
 HEARTBEAT_KEY = "actnet:cron:heartbeat"
@@ -23,12 +24,19 @@ def last_heartbeat(connection):
     return value.decode() if value else None
 
 
+# A flush gives up soon when Google is down (at most 5 tries of a request, 3 of
+# a plan): the plans stay in the outbox and the next flush comes 15 s later.
+FLUSH_REQUEST_RETRY = RetryPolicy(attempts=5, base=1.0, cap=8.0)
+FLUSH_PLAN_RETRY = RetryPolicy(attempts=3, base=2.0, cap=8.0)
+
+
 def flush_outbox():
     """Write what is waiting for the spreadsheet. If the sheet is unreachable the
     job fails and the plans stay queued for the next one."""
     job = rq.get_current_job()
-    settings = Settings.from_env(os.environ)
-    return Outbox(job.connection).flush(Workbook.from_settings(settings))
+    workbook = Workbook.from_settings(Settings.from_env(os.environ), retry=FLUSH_PLAN_RETRY,
+                                      http_retry=FLUSH_REQUEST_RETRY)
+    return Outbox(job.connection).flush(workbook)
 
 
 def check_sheet():

@@ -150,3 +150,24 @@ def test_the_five_minute_check_retries_held_plans(workbook, redis_conn, localshe
     SimpleWorker([queue], connection=redis_conn).work(burst=True)
     assert job.return_value()["held_plans_written"] == 1
     assert submission_ids(workbook) == ["sig-0002"]
+
+
+def test_a_slow_flush_keeps_its_lock_so_no_twin_appends_the_same_rows(workbook, redis_conn, localsheets,
+                                                                       monkeypatch):
+    import threading
+
+    from services import outbox as outbox_module
+
+    monkeypatch.setattr(outbox_module, "LOCK_SECONDS", 0.6)
+    outbox = Outbox(redis_conn)
+    outbox.put(signature(3))
+    localsheets.configure(latency_ms=700)  # each call outlives the lock's own lifetime
+    slow = threading.Thread(target=outbox.flush, args=(workbook,))
+    slow.start()
+    twin_results = []
+    while slow.is_alive():
+        twin_results.append(Outbox(redis_conn).flush(workbook))  # a twin tries all along
+    slow.join()
+    localsheets.configure(latency_ms=0)
+    assert set(twin_results) <= {0}  # never got in
+    assert submission_ids(workbook) == ["sig-0003"]
