@@ -2,7 +2,7 @@
 import os
 import secrets
 
-from flask import Flask, g
+from flask import Flask, g, render_template
 from flask_htmx import HTMX
 
 from services.config import Settings
@@ -28,6 +28,23 @@ def create_app(test_config=None):
 
     app.register_blueprint(public.bp)
     cli.register(app)
+
+    @app.errorhandler(404)
+    def not_found(_):
+        return render_template("error.html", heading="Page not found",
+                               message="This address doesn't lead anywhere. If someone sent you a link, "
+                                       "it may be mistyped or no longer in use."), 404
+
+    @app.errorhandler(405)
+    def wrong_method(_):
+        return render_template("error.html", heading="That didn't work",
+                               message="This page can't be used that way. Go back and try again."), 405
+
+    @app.errorhandler(500)
+    def server_error(_):
+        # The traceback goes to the log; the person gets words.
+        return render_template("error.html", heading="Something went wrong on our side",
+                               message="Nothing you did caused this. Please try again in a few minutes."), 500
 
     @app.before_request
     def csp_nonce():

@@ -95,3 +95,23 @@ def test_no_third_party_code_is_committed():
 def test_htmx_is_pinned_to_2x():
     pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]["htmx.org"]
     assert pinned.startswith("2.")
+
+
+def test_a_wrong_address_gets_a_page_in_plain_words(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    text = BeautifulSoup(response.data, "html.parser").get_text()
+    assert "Page not found" in text and "mistyped" in text
+
+
+def test_an_error_inside_shows_words_not_a_traceback(app):
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("a bug")
+
+    app.testing = False  # as in production: the error handler answers, not the test client
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "Something went wrong on our side" in body and "RuntimeError" not in body and "Traceback" not in body
