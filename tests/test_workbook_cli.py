@@ -79,3 +79,12 @@ def test_sheets_init_leaves_every_tab_ready_for_a_manager(runner, localsheets, s
         with_choices = [i for i, c in enumerate(tab.columns) if c.kind == "choice"]
         validated = [i for i, c in enumerate(second.get("values", [])) if c.get("dataValidation")]
         assert validated == with_choices, tab.name
+
+
+def test_sheets_init_when_the_sheet_service_is_down_says_so(app, runner):
+    from tests.conftest import free_port
+
+    app.config["SETTINGS"] = app.config["SETTINGS"].replace(sheets_url=f"http://127.0.0.1:{free_port()}")
+    result = runner.invoke(args=["sheets", "init"])
+    assert result.exit_code != 0
+    assert "not accepting requests right now" in result.output and "Traceback" not in result.output

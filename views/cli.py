@@ -1,7 +1,17 @@
 """`flask …` commands a person runs. Thin: parse arguments, call a service, print."""
 import click
 
-from services.sheets import SheetsError
+from services.demo import fill_demo
+from services.sheet_setup import init_workbook
+from services.sheets import RetryPolicy, SheetsError
+from services.workbook import Workbook
+
+# A person is waiting at the terminal: a few quick tries, then say what is wrong.
+QUICK = RetryPolicy(attempts=3, base=0.5, cap=2.0)
+
+
+def _workbook(app):
+    return Workbook.from_settings(app.config["SETTINGS"], retry=QUICK, http_retry=QUICK)
 
 
 def register(app):
@@ -10,11 +20,8 @@ def register(app):
     @sheets.command("init")
     def sheets_init():
         """Create missing tabs and headers; freeze, validate, protect and annotate them."""
-        from services.sheet_setup import init_workbook
-        from services.workbook import Workbook
-
         try:
-            changes = init_workbook(Workbook.from_settings(app.config["SETTINGS"]))
+            changes = init_workbook(_workbook(app))
         except SheetsError as exc:
             raise click.ClickException(str(exc)) from None
         if not changes:
@@ -26,11 +33,8 @@ def register(app):
     @click.option("--seed", default=7, help="Same seed, same demo network.")
     def demo(seed):
         """Fill an empty workbook with a realistic demo network."""
-        from services.demo import fill_demo
-        from services.workbook import Workbook
-
         try:
-            summary = fill_demo(Workbook.from_settings(app.config["SETTINGS"]), seed=seed)
+            summary = fill_demo(_workbook(app), seed=seed)
         except SheetsError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(summary)
