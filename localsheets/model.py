@@ -9,6 +9,7 @@ import secrets
 from localsheets import a1, values as cellvalues
 
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
+CELL_LIMIT = 10_000_000  # Google's limit on the cells of one spreadsheet, all tabs together
 RENDER_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
 STATUS = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
           429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
@@ -23,6 +24,14 @@ class ApiError(Exception):
 
     def body(self):
         return {"error": {"code": self.code, "message": self.message, "status": self.status}}
+
+
+def check_cell_limit(doc):
+    cells = sum(s["properties"]["gridProperties"]["rowCount"] * s["properties"]["gridProperties"]["columnCount"]
+                for s in doc["sheets"])
+    if cells > CELL_LIMIT:
+        raise bad(f"This action would increase the number of cells in the workbook above the limit of "
+                  f"{CELL_LIMIT} cells.")
 
 
 def bad(message):

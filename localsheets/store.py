@@ -41,6 +41,7 @@ class Store:
             text, _ = self._load(spreadsheet_id)
             doc = json.loads(text)
             result = fn(doc)
+            model.check_cell_limit(doc)
             self._save(doc)
             return result
 

@@ -107,3 +107,12 @@ def test_fields_selects_parts_of_the_response(api):
     assert api.get(fields="properties.title").json() == {"properties": {"title": "actnet test"}}
     assert api.get(fields="sheets/properties/gridProperties/rowCount").json() == {
         "sheets": [{"properties": {"gridProperties": {"rowCount": 1000}}}]}
+
+
+def test_a_workbook_cannot_grow_past_ten_million_cells(api):
+    # https://support.google.com/docs/answer/37603 (up to 10 million cells per spreadsheet)
+    r = api.post(":batchUpdate", {"requests": [{"addSheet": {"properties": {
+        "title": "Huge", "gridProperties": {"rowCount": 100_000, "columnCount": 100}}}}]})
+    assert r.status_code == 400
+    assert "above the limit of 10000000 cells" in r.json()["error"]["message"]
+    assert [s["properties"]["title"] for s in api.get().json()["sheets"]] == ["Sheet1"]
