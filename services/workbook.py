@@ -57,6 +57,11 @@ class TabData:
         return self._by_key
 
 
+def update_key(tab, key):
+    """An update's key, compared as row keys are (case and spaces aside)."""
+    return row_key(tab, dict(zip(tab.key, key, strict=True)))
+
+
 def row_key(tab, values):
     parts = []
     for name in tab.key:
@@ -193,7 +198,7 @@ class Workbook:
         data = []
         for u in updates:
             tab = snap[u.tab]
-            row = tab.by_key().get(u.key) if tab.present else None
+            row = tab.by_key().get(update_key(tab.tab, u.key)) if tab.present else None
             if row is None:
                 problems.append(Problem(u.tab, None, None, f"no row for {' / '.join(map(str, u.key))} to update"))
                 continue
@@ -279,7 +284,7 @@ def _fold_updates_into_new_rows(snap, plan):
                 new_rows.setdefault((name, key), values)
     updates = []
     for u in plan.updates:
-        row = new_rows.get((u.tab, row_key(snap[u.tab].tab, dict(zip(snap[u.tab].tab.key, u.key, strict=True)))))
+        row = new_rows.get((u.tab, update_key(snap[u.tab].tab, u.key)))
         if row is None:
             updates.append(u)
         else:

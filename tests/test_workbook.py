@@ -288,3 +288,13 @@ def test_a_missing_key_header_is_one_problem_not_one_per_row(workbook, localshee
     snap = workbook.snapshot(["Members"])
     assert snap["Members"].rows == []
     assert [str(p) for p in snap.problems] == ["Members row 1: the header 'Email' is missing, so rows can't be matched"]
+
+
+def test_an_update_finds_its_row_whatever_the_case_and_spaces_of_its_key(workbook):
+    plan = WritePlan()
+    plan.append("Members", {"Email": "fay@example.org", "Status": "subscribed"})
+    workbook.apply(plan)
+    update = WritePlan()
+    update.update("Members", [" Fay@Example.org"], **{"Actions taken": 2})
+    assert workbook.apply(update).problems == []
+    assert workbook.snapshot(["Members"])["Members"].by_key()[("fay@example.org",)]["Actions taken"] == 2
