@@ -59,11 +59,11 @@ def fill_demo(workbook, seed=7):
     plan.append("Alerts", {"Date": (now + timedelta(days=14)).date(), "Subject": "Next action alert",
                            "Channel": "Email"})
     result = workbook.apply(plan)
-    # The partner groups' lists: their tabs exist once Groups names them.
-    init_workbook(workbook)
+    # The partner groups' lists, as `List – NAME` tabs of this workbook.
+    list_tabs = {name: schema.list_tab(name).name for name, _, _ in GROUPS[1:]}
+    init_workbook(workbook, list(list_tabs.values()))
     lists = WritePlan()
-    for name, _, _ in GROUPS[1:]:
-        tab = schema.list_tab(name).name
+    for name, tab in list_tabs.items():
         for i in range(25):
             # A fifth of each partner's people are on the home list too, as in real coalitions.
             email = rng.choice(people) if i % 5 == 0 else f"{name.split()[0].lower()}.member{i}@example.com"

@@ -11,7 +11,7 @@ from gspread.utils import rowcol_to_a1
 
 from services import schema
 from services.schema import header_key
-from services.sheets import SheetsError
+from services.sheets import SheetsError, open_client
 from services.workbook import Workbook, group_lists, quote
 
 PROTECTION_PREFIX = "actnet: "
@@ -71,8 +71,7 @@ def _init_tabs(workbook, tabs):
     existing = [titles[header_key(t.name)]["properties"]["title"] for t in tabs if header_key(t.name) in titles]
     grid = {}
     if existing:
-        full = workbook.http.fetch_sheet_metadata(workbook.sheet_id, params={
-            "includeGridData": "true", "ranges": [f"{quote(t)}!1:2" for t in existing]})
+        full = workbook.metadata(includeGridData="true", ranges=[f"{quote(t)}!1:2" for t in existing])
         grid = {s["properties"]["title"]: s for s in full["sheets"]}
     next_id = max([s["properties"]["sheetId"] for s in meta["sheets"]] + [0]) + 1
     requests, changes = [], []
@@ -155,7 +154,7 @@ def local_sheet_id(settings, var_dir, demo=True):
     A new one is filled with the demo network (`demo=False` leaves it empty).
     """
     remembered = var_dir / "sheet_id"
-    client = Workbook.from_settings(settings.replace(sheet_id="pending")).http
+    client = open_client(settings).http_client
     if remembered.exists():
         sheet_id = remembered.read_text().strip()
         try:
