@@ -115,6 +115,11 @@ def create_app(data_dir, faults=None):
     def params_list(name):
         return request.args.getlist(name) or request.args.getlist(name + "[]")
 
+    def response_options():
+        """includeValuesInResponse and responseValueRenderOption, from the query string."""
+        return (request.args.get("includeValuesInResponse", "false").lower() == "true",
+                request.args.get("responseValueRenderOption") or "FORMATTED_VALUE")
+
     def json_body():
         body = request.get_json(silent=True)
         if body is None and request.data:
@@ -190,8 +195,7 @@ def create_app(data_dir, faults=None):
     @app.put("/v4/spreadsheets/<sid>/values/<path:rng>")
     def values_update(sid, rng):
         option = request.args.get("valueInputOption")
-        include = request.args.get("includeValuesInResponse", "false").lower() == "true"
-        render = request.args.get("responseValueRenderOption") or "FORMATTED_VALUE"
+        include, render = response_options()
         return api("values.update", "write", sid,
                    lambda: store.write(sid, lambda doc: model.write_values(doc, rng, json_body(), option, include, render)))
 
@@ -201,8 +205,7 @@ def create_app(data_dir, faults=None):
         if verb == "append":
             option = request.args.get("valueInputOption")
             insert = request.args.get("insertDataOption") or "OVERWRITE"
-            include = request.args.get("includeValuesInResponse", "false").lower() == "true"
-            render = request.args.get("responseValueRenderOption") or "FORMATTED_VALUE"
+            include, render = response_options()
             return api("values.append", "write", sid, lambda: store.write(
                 sid, lambda doc: model.append_values(doc, rng, json_body(), option, insert, include, render)))
         if verb == "clear":

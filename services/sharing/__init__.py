@@ -18,7 +18,7 @@ import collections
 import gc
 import random
 
-from services.sharing.matching import match
+from services.sharing.matching import MAX_SPONSORS_PER_ACTIVIST, match
 from services.sharing.record import INF, Record, ScenarioError, normalise_email
 
 __all__ = ["allocate", "ScenarioError", "normalise_email"]
@@ -181,6 +181,6 @@ def _drawn_by_lot(new_shares, share_count, want, eligible):
     drawn = set()
     for taken in new_shares:
         for a in taken:
-            if counts[a] >= 4 and any(a not in new_shares[j] and eligible(a, j) for j in short):
+            if counts[a] >= MAX_SPONSORS_PER_ACTIVIST and any(a not in new_shares[j] and eligible(a, j) for j in short):
                 drawn.add(a)
     return drawn

@@ -132,7 +132,7 @@ class Record:
                 index = ids[key] = len(emails)
                 emails.append(key)
             if code is not None:
-                code = code.strip() or None if isinstance(code, str) else None
+                code = _code(code)
             subs.append((when.timestamp(), index, code, subscribe, source))
         subs.sort(key=itemgetter(0))  # by time; stable, so input order breaks ties (cheap when sorted)
         self.submissions = subs
