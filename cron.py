@@ -2,7 +2,7 @@
 from rq import cron
 
 from services import schedule
-from services.jobs import QUEUE_NAME
+from services.worker_queue import QUEUE_NAME
 
 cron.register(schedule.heartbeat, QUEUE_NAME, interval=60)
 # What pages saved reaches the sheet within seconds; a failed flush is retried by the next.

@@ -13,7 +13,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import gspread
+
+from services import schema
 from services.config import ROOT, Settings, load_dotenv
+from services.demo import fill_demo
+from services.sheet_setup import init_workbook
+from services.sheets import open_client
+from services.workbook import Workbook
 
 BIN = Path(sys.executable).parent
 
@@ -55,6 +62,33 @@ def wait_for_http(url, seconds=20):
     return False
 
 
+def local_sheet_id(settings, var_dir, demo=True):
+    """With localsheets and no SHEET_ID: the spreadsheet made on the first run, remembered in var/.
+
+    A new one is filled with the demo network (`demo=False` leaves it empty).
+    """
+    remembered = var_dir / "sheet_id"
+    client = open_client(settings).http_client
+    if remembered.exists():
+        sheet_id = remembered.read_text().strip()
+        try:
+            client.fetch_sheet_metadata(sheet_id)
+            return sheet_id
+        except gspread.exceptions.APIError:
+            pass  # the store was wiped; make a new one
+    created = client.request("post", "https://sheets.googleapis.com/v4/spreadsheets",
+                             json={"properties": {"title": f"{settings.instance_name} network"},
+                                   "sheets": [{"properties": {"title": schema.MEMBERS.name}}]}).json()
+    sheet_id = created["spreadsheetId"]
+    workbook = Workbook.from_settings(settings.replace(sheet_id=sheet_id))
+    if demo:
+        fill_demo(workbook)
+    else:
+        init_workbook(workbook)
+    remembered.write_text(sheet_id + "\n")
+    return sheet_id
+
+
 def main():
     load_dotenv()
     env = dict(os.environ)
@@ -84,8 +118,6 @@ def main():
                 sys.exit("localsheets did not start; see the lines above.")
 
         if env.get("SHEETS_URL") and not env.get("SHEET_ID"):
-            from services.sheet_setup import local_sheet_id
-
             env["SHEET_ID"] = local_sheet_id(Settings.from_env(env), var, demo=env.get("ACTNET_DEMO", "1") != "0")
 
         web_port = env.get("PORT", "5000")

@@ -20,9 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from services.config import Settings  # noqa: E402
+from services.plan import WritePlan  # noqa: E402
 from services.sheet_setup import init_workbook  # noqa: E402
 from services.sheets import RetryPolicy  # noqa: E402
-from services.workbook import Workbook, WritePlan  # noqa: E402
+from services.workbook import Workbook  # noqa: E402
 
 
 def main():

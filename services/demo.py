@@ -3,8 +3,8 @@ import random
 from datetime import datetime, timedelta, timezone
 
 from services import schema
+from services.plan import WritePlan
 from services.sheet_setup import init_workbook
-from services.workbook import WritePlan
 
 FIRST = ["Ana", "Ben", "Chloe", "Dev", "Ella", "Farid", "Grace", "Hugo", "Ines", "Jamal", "Kim", "Luis",
          "Maya", "Noor", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tara"]

@@ -4,7 +4,7 @@ import time
 import redis
 from rq import Worker
 
-from services import jobs, schedule
+from services import schedule, worker_queue
 from services.outbox import Outbox
 from services.sheets import RetryPolicy, SheetsError
 from services.workbook import Workbook
@@ -20,7 +20,7 @@ def redis_state(connection):
 
 def queue_state(connection):
     try:
-        q = jobs.queue(connection)
+        q = worker_queue.queue(connection)
         workers = Worker.count(connection=connection, queue=q)
         outbox = Outbox(connection)
         held, why = outbox.held_back()

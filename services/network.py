@@ -2,7 +2,8 @@
 from datetime import datetime, timezone
 
 from services import schema
-from services.workbook import WritePlan, problems_plan
+from services.plan import WritePlan
+from services.workbook import problems_plan
 
 STATUS_KEY = "actnet:status:{tab}"
 MANAGED_TABS = ("Members", "Groups", "Actions", "Sponsors", "Alerts", "Co-leaders")

@@ -17,8 +17,8 @@ from datetime import date, datetime
 
 import redis
 
+from services.plan import CellUpdate, WritePlan
 from services.sheets import SheetsError, SheetsUnavailable
-from services.workbook import CellUpdate, WritePlan
 
 # A flush keeps its lock alive while it works (a Google that hangs can make one
 # batch slow); if the process dies the lock lapses after this long. A lock that

@@ -46,6 +46,14 @@ class Tab:
         raise KeyError(f"{self.name} has no column {name!r}")
 
 
+def normalise_email(text):
+    """An activist is their email address, trimmed and lower-cased (spec/sharing.md, "Activist").
+
+    The one rule for it: forms, the sheet's rows, the engine and keys all call this.
+    """
+    return text.strip().lower()
+
+
 def header_key(text):
     """Headers match regardless of case and surrounding or doubled spaces."""
     return " ".join(str(text).split()).casefold()
@@ -81,7 +89,7 @@ def parse(column, raw):
     if kind == "text":
         return restore(str(raw))
     if kind == "email":
-        email = text.lower()
+        email = normalise_email(text)
         if not EMAIL.match(email):
             raise CellProblem(f"'{_short(text)}' is not an email address")
         return email

@@ -11,7 +11,7 @@ from gspread.utils import rowcol_to_a1
 
 from services import schema
 from services.schema import header_key
-from services.sheets import SheetsError, open_client
+from services.sheets import SheetsError
 from services.workbook import Workbook, group_lists, quote
 
 PROTECTION_PREFIX = "actnet: "
@@ -146,32 +146,3 @@ def _cell_request(sheet_id, column, cell, fields):
     cell = {k: v for k, v in cell.items() if v is not None}
     return {"updateCells": {"rows": [{"values": [cell]}], "fields": fields,
                             "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": column}}}
-
-
-def local_sheet_id(settings, var_dir, demo=True):
-    """With localsheets and no SHEET_ID: the spreadsheet made on the first run, remembered in var/.
-
-    A new one is filled with the demo network (`demo=False` leaves it empty).
-    """
-    remembered = var_dir / "sheet_id"
-    client = open_client(settings).http_client
-    if remembered.exists():
-        sheet_id = remembered.read_text().strip()
-        try:
-            client.fetch_sheet_metadata(sheet_id)
-            return sheet_id
-        except gspread.exceptions.APIError:
-            pass  # the store was wiped; make a new one
-    created = client.request("post", "https://sheets.googleapis.com/v4/spreadsheets",
-                             json={"properties": {"title": f"{settings.instance_name} network"},
-                                   "sheets": [{"properties": {"title": schema.MEMBERS.name}}]}).json()
-    sheet_id = created["spreadsheetId"]
-    workbook = Workbook.from_settings(settings.replace(sheet_id=sheet_id))
-    if demo:
-        from services.demo import fill_demo
-
-        fill_demo(workbook)
-    else:
-        init_workbook(workbook)
-    remembered.write_text(sheet_id + "\n")
-    return sheet_id

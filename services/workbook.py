@@ -11,9 +11,16 @@ import gspread
 from gspread.utils import rowcol_to_a1
 
 from services import schema
+from services.plan import PlanResult, WritePlan
 from services.schema import CellProblem, header_key
-from services.sheets import (RetryPolicy, SheetNotFound, SheetsError, SheetsUnavailable, open_client,
-                             service_account_email)
+from services.sheets import (
+    RetryPolicy,
+    SheetNotFound,
+    SheetsError,
+    SheetsUnavailable,
+    open_client,
+    service_account_email,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -340,38 +347,6 @@ def grid_rows(echoed):
     """Rows in the grid, from a whole-tab range echoed back ('Members'!A1:Z1000)."""
     digits = "".join(ch for ch in echoed.rpartition(":")[2] if ch.isdigit())
     return int(digits) if digits else 0
-
-
-@dataclasses.dataclass
-class CellUpdate:
-    tab: str
-    key: tuple
-    cells: dict  # column name -> value (app-owned columns only)
-
-
-@dataclasses.dataclass
-class WritePlan:
-    """What a job wants changed: rows to add and app-owned cells to set, by key."""
-    appends: dict = dataclasses.field(default_factory=dict)  # tab -> [ {column: value} ]
-    updates: list = dataclasses.field(default_factory=list)
-    replacements: dict = dataclasses.field(default_factory=dict)  # tab -> [ {column: value} ]
-
-    def append(self, tab, values):
-        self.appends.setdefault(tab, []).append(values)
-
-    def update(self, tab, key, **cells):
-        self.updates.append(CellUpdate(tab, tuple(key), cells))
-
-    def replace(self, tab, rows):
-        """Make an app-only tab (Problems) hold exactly these rows; no write if it already does."""
-        self.replacements[tab] = list(rows)
-
-
-@dataclasses.dataclass
-class PlanResult:
-    appended: int
-    cells_updated: int
-    problems: list
 
 
 def read_tab(tab, values, problems):

@@ -35,9 +35,9 @@ def test_healthz_reports_every_part_up(client, redis_conn):
 
 
 def test_healthz_counts_queued_jobs(client, redis_conn):
-    from services import jobs
+    from services import worker_queue
 
-    jobs.queue(redis_conn).enqueue("services.schedule.heartbeat")
+    worker_queue.queue(redis_conn).enqueue("services.schedule.heartbeat")
     assert client.get("/healthz").get_json()["queue"]["depth"] == 1
 
 
@@ -64,10 +64,10 @@ def test_healthz_is_503_when_the_spreadsheet_is_missing(settings_overrides, redi
 def test_heartbeat_job_records_when_it_ran(redis_conn):
     from rq import SimpleWorker
 
-    from services import jobs, schedule
+    from services import schedule, worker_queue
 
-    jobs.queue(redis_conn).enqueue(schedule.heartbeat)
-    SimpleWorker([jobs.queue(redis_conn)], connection=redis_conn).work(burst=True)
+    worker_queue.queue(redis_conn).enqueue(schedule.heartbeat)
+    SimpleWorker([worker_queue.queue(redis_conn)], connection=redis_conn).work(burst=True)
     assert schedule.last_heartbeat(redis_conn) is not None
 
 

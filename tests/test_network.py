@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 import requests
 
 from services.network import check_sheet
+from services.plan import WritePlan
 from services.schema import TABS
-from services.workbook import WritePlan
 
 ALL_TABS = [t.name for t in TABS]
 
@@ -51,13 +51,13 @@ def test_problems_reach_the_sheet_with_their_row_numbers(open_workbook, localshe
 def test_the_scheduled_check_runs_on_the_worker(open_workbook, localsheets, sheet_id, redis_conn, monkeypatch):
     from rq import SimpleWorker
 
-    from services import jobs, schedule
+    from services import schedule, worker_queue
 
     open_workbook(tabs=ALL_TABS)
     put(localsheets, sheet_id, "Members!A2", [["bob@"]])
     monkeypatch.setenv("SHEETS_URL", localsheets.url)
     monkeypatch.setenv("SHEET_ID", sheet_id)
-    queue = jobs.queue(redis_conn)
+    queue = worker_queue.queue(redis_conn)
     job = queue.enqueue(schedule.check_sheet)
     SimpleWorker([queue], connection=redis_conn).work(burst=True)
     assert job.return_value() == {"problems": 1, "status_changes": 0}

@@ -5,9 +5,9 @@ import pytest
 import requests
 
 from services.outbox import Outbox, dumps, loads
+from services.plan import WritePlan
 from services.sheet_setup import init_workbook
 from services.sheets import SheetsUnavailable
-from services.workbook import WritePlan
 
 
 @pytest.fixture
@@ -93,13 +93,13 @@ def test_only_one_flush_runs_at_a_time(workbook, redis_conn):
 def test_the_scheduled_job_flushes_the_outbox(workbook, redis_conn, localsheets, sheet_id, monkeypatch):
     from rq import SimpleWorker
 
-    from services import jobs, schedule
+    from services import schedule, worker_queue
 
     monkeypatch.setenv("SHEETS_URL", localsheets.url)
     monkeypatch.setenv("SHEET_ID", sheet_id)
     outbox = Outbox(redis_conn)
     outbox.put(signature(7))
-    queue = jobs.queue(redis_conn)
+    queue = worker_queue.queue(redis_conn)
     job = queue.enqueue(schedule.flush_outbox)
     SimpleWorker([queue], connection=redis_conn).work(burst=True)
     assert job.return_value() == 1
@@ -135,7 +135,7 @@ def test_a_plan_the_sheet_cannot_take_is_held_without_holding_up_others(workbook
 def test_the_five_minute_check_retries_held_plans(workbook, redis_conn, localsheets, sheet_id, monkeypatch):
     from rq import SimpleWorker
 
-    from services import jobs, schedule
+    from services import schedule, worker_queue
 
     requests.post(f"{localsheets.url}/v4/spreadsheets/{sheet_id}/values/Submissions!1:1:clear", timeout=5)
     outbox = Outbox(redis_conn)
@@ -145,7 +145,7 @@ def test_the_five_minute_check_retries_held_plans(workbook, redis_conn, localshe
     init_workbook(workbook, ["Submissions"])
     monkeypatch.setenv("SHEETS_URL", localsheets.url)
     monkeypatch.setenv("SHEET_ID", sheet_id)
-    queue = jobs.queue(redis_conn)
+    queue = worker_queue.queue(redis_conn)
     job = queue.enqueue(schedule.check_sheet)
     SimpleWorker([queue], connection=redis_conn).work(burst=True)
     assert job.return_value()["held_plans_written"] == 1

@@ -3,9 +3,10 @@ import pytest
 import requests
 
 from services.config import Settings
+from services.plan import WritePlan
 from services.schema import neutralise, restore
 from services.sheet_setup import init_workbook
-from services.workbook import Workbook, WritePlan
+from services.workbook import Workbook
 
 
 @pytest.fixture

@@ -36,7 +36,8 @@ def test_demo_fills_an_empty_workbook_once(runner, app):
 
 
 def test_sheets_init_prepares_partner_group_lists(runner, app, localsheets):
-    from services.workbook import Workbook, WritePlan
+    from services.plan import WritePlan
+    from services.workbook import Workbook
 
     assert runner.invoke(args=["sheets", "init"]).exit_code == 0
     own = localsheets.create("Olympia's own list")

@@ -1,7 +1,7 @@
 """Flask blueprints: parse the request, call a service, render. Nothing more."""
 from flask import current_app
 
-from services import jobs
+from services import worker_queue
 from services.health import SheetsProbe
 
 
@@ -12,7 +12,7 @@ def settings():
 def redis_connection():
     ext = current_app.extensions
     if "actnet.redis" not in ext:
-        ext["actnet.redis"] = jobs.connect(settings().redis_url or "redis://127.0.0.1:6379/0")
+        ext["actnet.redis"] = worker_queue.connect(settings().redis_url or "redis://127.0.0.1:6379/0")
     return ext["actnet.redis"]
 
 

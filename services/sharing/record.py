@@ -5,6 +5,8 @@ Every problem is a `ScenarioError` whose message says where and what, in one lin
 from datetime import datetime
 from operator import itemgetter
 
+from services.schema import normalise_email
+
 MODES = ("share_all", "proportional")
 INF = float("inf")
 
@@ -64,10 +66,6 @@ def _submission_problem(sub, i):
     return f"{where}: not understood"
 
 
-def normalise_email(value):
-    return value.strip().lower()
-
-
 def _code(value):
     return value.strip() if isinstance(value, str) and value.strip() else None
 
@@ -115,14 +113,14 @@ class Record:
         # when the fast path fails.
         subs = []
         ids, emails = self.ids, self.emails
-        parse_time = datetime.fromisoformat
+        parse_time, normalise = datetime.fromisoformat, normalise_email
         fields = itemgetter("activist", "at", "subscribe", "source")
         for i, sub in enumerate(_list(record, "submissions")):
             try:
                 email, at, subscribe, source = fields(sub)
                 code = sub.get("referrer_code")
                 when = parse_time(at)
-                key = email.strip().lower()
+                key = normalise(email)
             except (KeyError, TypeError, AttributeError, ValueError):
                 raise ScenarioError(_submission_problem(sub, i)) from None
             if when.tzinfo is None or source not in ("web", "api") or not key or not isinstance(subscribe, bool):
@@ -146,7 +144,7 @@ class Record:
             for email, entry in (lists.get(s["group"]) or {}).items():
                 index = ids.get(email)
                 if index is None:
-                    index = ids.get(email.strip().lower())
+                    index = ids.get(normalise_email(email))
                 if index is None:
                     continue  # never took this action: nothing in the rules looks at them
                 where = f"lists.{s['group']}.{email}"

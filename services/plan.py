@@ -1,0 +1,40 @@
+"""Write plans: what a job wants changed in the sheet, without the means to change it.
+
+A plan names rows to add and app-owned cells to set by row key; the workbook
+applies it, the outbox keeps it in Redis until then. Kept apart from the
+Sheets gateway so that the outbox and the pages can build and store plans
+without importing gspread.
+"""
+import dataclasses
+
+
+@dataclasses.dataclass
+class CellUpdate:
+    tab: str
+    key: tuple
+    cells: dict  # column name -> value (app-owned columns only)
+
+
+@dataclasses.dataclass
+class WritePlan:
+    """What a job wants changed: rows to add and app-owned cells to set, by key."""
+    appends: dict = dataclasses.field(default_factory=dict)  # tab -> [ {column: value} ]
+    updates: list = dataclasses.field(default_factory=list)
+    replacements: dict = dataclasses.field(default_factory=dict)  # tab -> [ {column: value} ]
+
+    def append(self, tab, values):
+        self.appends.setdefault(tab, []).append(values)
+
+    def update(self, tab, key, **cells):
+        self.updates.append(CellUpdate(tab, tuple(key), cells))
+
+    def replace(self, tab, rows):
+        """Make an app-only tab (Problems) hold exactly these rows; no write if it already does."""
+        self.replacements[tab] = list(rows)
+
+
+@dataclasses.dataclass
+class PlanResult:
+    appended: int
+    cells_updated: int
+    problems: list
