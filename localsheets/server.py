@@ -172,12 +172,13 @@ def create_app(data_dir, faults=None):
             model.check_options(value_input=option, require_input=True)
             responses = [model.write_values(doc, vr.get("range", ""), vr, option, include, render)
                          for vr in body.get("data") or []]
-            return {"spreadsheetId": sid,
-                    "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
-                    "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
-                    "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
-                    "totalUpdatedSheets": len({r["updatedRange"].rpartition("!")[0] for r in responses}),
-                    "responses": responses}
+            # Totals count what was written (a range of nulls adds nothing); zeros are left out.
+            totals = {"totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
+                      "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
+                      "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
+                      "totalUpdatedSheets": len({r["updatedRange"].rpartition("!")[0] for r in responses
+                                                 if r.get("updatedCells")})}
+            return {"spreadsheetId": sid, **{k: v for k, v in totals.items() if v}, "responses": responses}
         return api("values.batchUpdate", "write", sid, lambda: store.write(sid, run))
 
     @app.post("/v4/spreadsheets/<sid>/values:batchClear")
