@@ -9,7 +9,7 @@ unheaded columns split the sheet into.
 """
 import requests
 
-from services.workbook import WritePlan
+from services.plan import WritePlan
 
 
 def put(localsheets, sheet_id, rng, rows):

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from services.network import check_sheet
 from services.schema import TABS
-from services.workbook import WritePlan
+from services.plan import WritePlan
 
 ALL_TABS = [t.name for t in TABS]
 EARLIER = datetime(2026, 11, 1, tzinfo=timezone.utc)

@@ -1,6 +1,7 @@
 """What a newcomer meets first: the first `make run`, the first `flask` command, the first mistake."""
+from runlocal import local_sheet_id
 from services.config import Settings
-from services.sheet_setup import init_workbook, local_sheet_id
+from services.sheet_setup import init_workbook
 from services.sheets import RetryPolicy
 from services.workbook import Workbook
 
