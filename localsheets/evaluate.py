@@ -83,15 +83,35 @@ class Evaluator:
         if key in self._busy:
             return FormulaError("#REF!", "Circular dependency detected. To resolve with iterative calculation, "
                                          "see File > Settings."), None
+        top = not self._busy
         self._busy.add(key)
         try:
             result = self.formula_value(cell["f"], sheet)
         except RecursionError:
-            result = FormulaError("#REF!", "This formula depends on too long a chain of other formulas."), None
+            if not top:
+                raise  # unwind to the cell first asked for
+            result = None
         finally:
             self._busy.discard(key)
+        if result is None:
+            result = self._after_a_long_chain(sheet, r, c, key, cell["f"])
         self._done[key] = result
         return result
+
+    def _after_a_long_chain(self, sheet, r, c, key, text):
+        """A running total (=D9+C10 down a column) asked for at its foot: work the
+        column down from the top, each cell then needing only the one above it."""
+        cells = sheet["cells"]
+        for above in range(r):
+            if c < len(cells[above]) and cells[above][c] and "f" in cells[above][c]:
+                self.cell_value(sheet, above, c)
+        self._busy.add(key)
+        try:
+            return self.formula_value(text, sheet)
+        except RecursionError:
+            return FormulaError("#REF!", "This formula depends on too long a chain of other formulas."), None
+        finally:
+            self._busy.discard(key)
 
     def formula_value(self, text, sheet):
         tree = self._trees.get(text)

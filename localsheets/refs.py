@@ -12,11 +12,15 @@ import dataclasses
 from localsheets import formula
 
 
-def _formulas(doc):
+def _formulas(doc, about=None):
+    """Every formula cell; with `about` (a tab's title), only those that may refer to it:
+    on that tab, or naming it (a quick look before the tokenizer's careful one)."""
+    needle = about.casefold() if about is not None else None
     for sheet in doc["sheets"]:
+        here = needle is None or sheet["properties"]["title"].casefold() == needle
         for row in sheet["cells"]:
             for cell in row:
-                if cell and "f" in cell:
+                if cell and "f" in cell and (here or needle in cell["f"].casefold().replace("''", "'")):
                     yield sheet, cell
 
 
@@ -50,19 +54,19 @@ def dimension_changed(doc, sheet, dimension, start, count):
             new_lo = None
         return dataclasses.replace(ref, **{lo_name: new_lo, hi_name: new_hi})
 
-    for home, cell in _formulas(doc):
+    for home, cell in _formulas(doc, about=title):
         cell["f"] = formula.rewrite_refs(cell["f"], lambda ref, home=home: change(ref, home))
 
 
 def tab_renamed(doc, old, new):
-    for _, cell in _formulas(doc):
+    for _, cell in _formulas(doc, about=old):
         cell["f"] = formula.rewrite_refs(cell["f"], lambda ref: dataclasses.replace(ref, sheet=new)
                                          if ref.sheet is not None and ref.sheet.casefold() == old.casefold()
                                          else ref)
 
 
 def tab_deleted(doc, title):
-    for _, cell in _formulas(doc):
+    for _, cell in _formulas(doc, about=title):
         cell["f"] = formula.rewrite_refs(cell["f"], lambda ref: None
                                          if ref.sheet is not None and ref.sheet.casefold() == title.casefold()
                                          else ref)

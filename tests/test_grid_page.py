@@ -37,6 +37,8 @@ def test_a_managers_edits_through_the_grid_page_are_what_actnet_sees(
     page.goto(f"{localsheets.url}/view/{sheet_id}?tab=Members")
     # Maria marks Bob unsubscribed: click his Status cell and type.
     page.click(f'td[data-cell="{status}3"] a')
+    page.wait_for_selector("#cell-value")
+    assert "edit=" not in page.url  # htmx swapped the bar in; the page stayed
     page.fill("#cell-value", "unsubscribed")
     page.press("#cell-value", "Enter")
     done(page, f"Saved {status}3.")

@@ -194,3 +194,12 @@ def test_a_sort_uses_computed_values(api):
     api.post(":batchUpdate", {"requests": [{"sortRange": {"range": {"sheetId": 0, "endRowIndex": 3},
                                                           "sortSpecs": [{"dimensionIndex": 0}]}}]})
     assert api.values("Sheet1!A1:A3")["values"] == [["2"], ["7"], ["10"]]
+
+
+def test_a_running_total_read_at_its_foot(api):
+    # A column of =A2+B3-style running totals is common in a tally; reading only its last
+    # cell must not run out of room to follow the chain.
+    api.post(":batchUpdate", {"requests": [{"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 2000}}]})
+    rows = [["1", "=A1"]] + [["1", f"=B{i}+A{i + 1}"] for i in range(1, 3000)]
+    api.write("Sheet1!A1", rows)
+    assert api.values("Sheet1!B3000")["values"] == [["3000"]]
