@@ -135,6 +135,11 @@ def run(workbook, redis, *, seed=None, action=None, trigger="manual", now=now_ut
         progress.start(trigger, began)
         try:
             return _run(workbook, redis, progress, seed, action, trigger, began, now)
+        except SheetsUnavailable as exc:
+            stopped = SheetsUnavailable("The sharing run stopped: the spreadsheet service did not answer. "
+                                        "Nothing is lost: the next run finishes what this one began.")
+            progress.fail(str(stopped))
+            raise stopped from exc
         except SheetsError as exc:
             progress.fail(str(exc))
             raise

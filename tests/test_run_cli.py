@@ -76,3 +76,15 @@ def test_two_runs_at_once_one_runs_and_the_other_says_a_run_is_in_progress(app, 
     assert first.returncode == 0, err
     assert "Outcome: ok" in out
     assert len(rows(network, "Runs")) == 1
+
+
+def test_a_sheet_that_stops_answering_stops_the_run_with_words_not_a_traceback(runner, network, localsheets,
+                                                                              redis_conn):
+    from services import run_state
+
+    localsheets.configure(fail_rate=1.0)
+    result = runner.invoke(args=["sharing", "run"])
+    assert result.exit_code == 1
+    assert "the spreadsheet service did not answer. Nothing is lost" in result.output
+    assert "Traceback" not in result.output
+    assert run_state.progress(redis_conn)["phase"] == "failed"

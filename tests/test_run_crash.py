@@ -145,5 +145,6 @@ def test_a_run_killed_at_any_moment_of_its_write_and_run_again_ends_as_one_clean
         assert normalised(again) == normalised(clean), f"killed after {done} calls and {pause:.3f}s"
         shares = [tuple(r[2:6]) for r in again["main"]["Shares"][1:]]
         assert len(shares) == len(set(shares))  # no activist shared twice
-    # Some kills fell before the journal was written, some after.
-    assert {0, len(clean["main"]["Shares"]) - 1} <= set(landed), landed
+    if MOMENTS >= 10:
+        # The moments spanned the write: some kills fell before the journal was written, some after.
+        assert {0, len(clean["main"]["Shares"]) - 1} <= set(landed), landed
