@@ -5,9 +5,9 @@ request leaves nothing of the batch behind, as Google's batches do.
 """
 import itertools
 
-from localsheets import refs, sorting, values as cellvalues
-from localsheets.model import (DEFAULT_COLS, DEFAULT_ROWS, add_sheet, bad, cell_at, insert_dimension,
-                               public_view, put_cell, reindex, sheet_by_id, sheet_by_title)
+from localsheets import datafilter, devmeta, moves, refs, sorting, values as cellvalues
+from localsheets.model import (CELL_CHARACTERS, DEFAULT_COLS, DEFAULT_ROWS, add_sheet, bad, cell_at,
+                               insert_dimension, public_view, put_cell, reindex, sheet_by_id, sheet_by_title)
 
 FORMATTING_REQUESTS = {
     "repeatCell", "updateBorders", "updateDimensionProperties", "autoResizeDimensions",
@@ -31,6 +31,7 @@ def _delete(sheet, dimension, start, end):
         for row in sheet["cells"]:
             del row[start:end]
     grid[key] -= end - start
+    moves.dimension_deleted(sheet, dimension, start, end)
 
 
 def _apply_mask(target, source, fields):
@@ -60,7 +61,10 @@ def _grid_range(doc, rng, where):
 
 
 def _set_cell_fields(sheet, r, c, data, fields):
-    cell = dict(cell_at(sheet, r, c) or {})
+    current = cell_at(sheet, r, c)
+    if current is None and not data:
+        return  # clearing a cell that holds nothing: nothing to do
+    cell = dict(current or {})
     wanted = {f.strip().split(".")[0].split("/")[0] for f in fields.split(",")}
     everything = "*" in wanted
     if everything or "userEnteredValue" in wanted:
@@ -87,13 +91,18 @@ def batch_update(doc, body):
         (kind, args), = request.items()
         where = f"requests[{i}].{kind}"
         replies.append(_one_request(doc, kind, args or {}, where))
+    devmeta.check_limits(doc)
     out = {"spreadsheetId": doc["spreadsheetId"], "replies": replies}
     if body.get("includeSpreadsheetInResponse"):
-        out["updatedSpreadsheet"] = public_view(doc)
+        ranges = body.get("responseRanges") or []
+        out["updatedSpreadsheet"] = datafilter.with_metadata(
+            doc, public_view(doc, ranges, bool(body.get("responseIncludeGridData"))), ranges)
     return out
 
 
 def _one_request(doc, kind, args, where):
+    if kind in devmeta.REQUESTS:
+        return devmeta.request(doc, kind, args, where)
     if kind == "addSheet":
         sheet = add_sheet(doc, args.get("properties") or {})
         return {"addSheet": {"properties": sheet["properties"]}}
@@ -203,6 +212,10 @@ def _one_request(doc, kind, args, where):
             for j, data in enumerate(row.get("values") or []):
                 if r0 + i >= grid["rowCount"] or c0 + j >= grid["columnCount"]:
                     raise bad(f"Invalid {where}: the cells go past the edge of the grid.")
+                entered = (data or {}).get("userEnteredValue") or {}
+                if len(entered.get("stringValue") or entered.get("formulaValue") or "") > CELL_CHARACTERS:
+                    raise bad(f"Invalid {where}: Your input contains more than the maximum of {CELL_CHARACTERS} "
+                              f"characters in a single cell.")
                 _set_cell_fields(sheet, r0 + i, c0 + j, data or {}, fields)
         return {}
     if kind == "sortRange":

@@ -11,6 +11,7 @@ from localsheets.evaluate import Evaluator
 
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
 CELL_LIMIT = 10_000_000  # Google's limit on the cells of one spreadsheet, all tabs together
+CELL_CHARACTERS = 50_000  # Google's limit on the characters of one cell
 RENDER_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
 STATUS = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
           429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
@@ -33,6 +34,12 @@ def check_cell_limit(doc):
     if cells > CELL_LIMIT:
         raise bad(f"This action would increase the number of cells in the workbook above the limit of "
                   f"{CELL_LIMIT} cells.")
+
+
+def check_cell_text(value):
+    """Google's limit on what one cell holds."""
+    if isinstance(value, str) and len(value) > CELL_CHARACTERS:
+        raise bad(f"Your input contains more than the maximum of {CELL_CHARACTERS} characters in a single cell.")
 
 
 def bad(message):
@@ -284,6 +291,7 @@ def _as_rows(body):
 def _parse(value, value_input):
     if isinstance(value, (dict, list)):
         raise bad("Invalid values[0][0]: struct_value")
+    check_cell_text(value)
     return cellvalues.parse_user_entered(value) if value_input == "USER_ENTERED" else cellvalues.parse_raw(value)
 
 
@@ -411,6 +419,9 @@ def insert_dimension(sheet, dimension, start, count, doc=None, inherit_from_befo
     if doc is not None:
         from localsheets import refs
         refs.dimension_changed(doc, sheet, dimension, start, count)
+    from localsheets import moves
+
+    moves.dimension_inserted(sheet, dimension, start, count)
 
 
 def _copies(cells):

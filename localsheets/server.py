@@ -6,7 +6,7 @@ import time
 
 from flask import Flask, abort, jsonify, request
 
-from localsheets import batch, fields, grid, model
+from localsheets import batch, datafilter, fields, grid, holds as request_holds, model
 from localsheets.store import Store
 
 
@@ -79,7 +79,8 @@ def create_app(data_dir, faults=None):
     store = Store(data_dir)
     faults = faults or Faults()
     log = RequestLog()
-    app.extensions["localsheets"] = {"store": store, "faults": faults, "log": log}
+    holds = request_holds.Holds()
+    app.extensions["localsheets"] = {"store": store, "faults": faults, "log": log, "holds": holds}
 
     def perform(method_name, kind, spreadsheet_id, fn, user, via="api"):
         """One call under the quota, injected faults and the log: its body, or ApiError.
@@ -116,6 +117,7 @@ def create_app(data_dir, faults=None):
     def api(method_name, kind, spreadsheet_id, fn):
         """An API route's call, answered as JSON in Google's shapes."""
         user = request.headers.get("Authorization", "anonymous")
+        holds.wait_if_held(method_name, request.headers)  # a test placing an edit between read and write
         try:
             body = perform(method_name, kind, spreadsheet_id, fn, user)
         except model.ApiError as err:
@@ -161,8 +163,9 @@ def create_app(data_dir, faults=None):
     @app.get("/v4/spreadsheets/<sid>")
     def get(sid):
         grid = request.args.get("includeGridData", "false").lower() == "true"
-        return api("spreadsheets.get", "read", sid,
-                   lambda: store.read(sid, lambda doc: model.public_view(doc, params_list("ranges"), grid)))
+        ranges = params_list("ranges")
+        return api("spreadsheets.get", "read", sid, lambda: store.read(sid, lambda doc: datafilter.with_metadata(
+            doc, model.public_view(doc, ranges, grid), ranges)))
 
     @app.post("/v4/spreadsheets/<sid>:batchUpdate")
     def batch_update(sid):
@@ -230,6 +233,9 @@ def create_app(data_dir, faults=None):
             return api("values.clear", "write", sid, lambda: store.write(
                 sid, lambda doc: {"spreadsheetId": sid, "clearedRange": model.clear_values(doc, rng)}))
         abort(404)
+
+    datafilter.register(app, api, store, json_body)
+    request_holds.register(app, holds)
 
     # --- admin: quota, faults and the request log, for tests and benchmarks ---
 

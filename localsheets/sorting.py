@@ -9,7 +9,7 @@ blank cells always last, in either direction. The sort is stable.
 Every reordering of rows goes through `permute_rows`, so whatever must move
 with a row (its cells today; developer metadata on it later) is moved in one place.
 """
-from localsheets import refs
+from localsheets import moves, refs
 from localsheets.evaluate import Evaluator
 from localsheets.model import bad
 
@@ -43,6 +43,7 @@ def permute_rows(sheet, start, order, c0=None, c1=None):
             while len(row) < hi:
                 row.append(None)
             row[lo:hi] = part
+    moves.rows_permuted(sheet, start, order)
     for r in range(start, end):
         while cells[r] and cells[r][-1] is None:
             cells[r].pop()

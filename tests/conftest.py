@@ -102,6 +102,7 @@ class LocalSheets:
         self.configure(reads_per_minute=0, writes_per_minute=0, latency_ms=0, fail_rate=0.0,
                        drop_rate=0.0, seed=0)
         requests.delete(f"{self.url}/admin/log", timeout=5).raise_for_status()
+        requests.post(f"{self.url}/admin/release", timeout=5).raise_for_status()
 
     def create(self, title="actnet test", sheets=None):
         body = {"properties": {"title": title}}
