@@ -2,6 +2,7 @@
 from datetime import datetime, timezone
 
 from services import schema
+from services.outbox import Outbox
 from services.plan import WritePlan
 from services.workbook import problems_plan
 
@@ -62,7 +63,9 @@ def check_sheet(workbook, redis, now=None):
     partner_lists = [t for t in titles if t.startswith(schema.LIST_PREFIX)]
     snap = workbook.snapshot(list(MANAGED_TABS) + partner_lists, titles=titles)
     # Without a Problems tab (sheets init not run yet) the problems are only returned.
-    plan = problems_plan(snap.problems) if "Problems" in titles else WritePlan()
+    # Writes held for a fix, and what could not be written for good, are listed too.
+    problems = snap.problems + Outbox(redis).problems()
+    plan = problems_plan(problems) if "Problems" in titles else WritePlan()
     remember = []
     for tab in ["Members"] + partner_lists:
         if snap[tab].present:
@@ -73,4 +76,4 @@ def check_sheet(workbook, redis, now=None):
     workbook.apply(plan)
     for memory, seen in remember:
         memory.save(seen)  # only after the stamps landed: a failed write is noticed again next time
-    return {"problems": len(snap.problems), "status_changes": len(plan.updates)}
+    return {"problems": len(problems), "status_changes": len(plan.updates)}

@@ -4,8 +4,14 @@ A plan names rows to add and app-owned cells to set by row key; the workbook
 applies it, the outbox keeps it in Redis until then. Kept apart from the
 Sheets gateway so that the outbox and the pages can build and store plans
 without importing gspread.
+
+A plan refuses, when it is made, what no sheet could take: a row whose key is
+blank after trimming (it could never be found again, and a retry would add it
+twice) and a value longer than a cell holds.
 """
 import dataclasses
+
+from services import schema
 
 
 @dataclasses.dataclass
@@ -23,14 +29,36 @@ class WritePlan:
     replacements: dict = dataclasses.field(default_factory=dict)  # tab -> [ {column: value} ]
 
     def append(self, tab, values):
+        spec = schema.tab_for(tab)
+        blank = [name for name in spec.key if schema.key_value(spec.column(name), values.get(name)) is None]
+        if blank:
+            raise ValueError(f"a new {tab} row needs {' and '.join(spec.key)}: the {blank[0]} is blank")
+        _check_lengths(spec, values)
         self.appends.setdefault(tab, []).append(values)
 
     def update(self, tab, key, **cells):
-        self.updates.append(CellUpdate(tab, tuple(key), cells))
+        spec = schema.tab_for(tab)
+        key = tuple(key)
+        if len(key) != len(spec.key) or any(schema.key_value(spec.column(name), part) is None
+                                            for name, part in zip(spec.key, key)):
+            raise ValueError(f"an update of {tab} needs its {' and '.join(spec.key)}, none of them blank")
+        _check_lengths(spec, cells)
+        self.updates.append(CellUpdate(tab, key, cells))
 
     def replace(self, tab, rows):
         """Make an app-only tab (Problems) hold exactly these rows; no write if it already does."""
         self.replacements[tab] = list(rows)
+
+
+def _check_lengths(spec, values):
+    for name, value in values.items():
+        try:
+            column = spec.column(name)
+        except KeyError:
+            continue  # not a column of the tab: never written
+        text = schema.format_value(column, value)
+        if isinstance(text, str) and len(text) > schema.CELL_CHARACTERS:
+            raise ValueError(f"{spec.name}.{column.name} {schema.TOO_LONG} ({len(text):,})")
 
 
 @dataclasses.dataclass
@@ -38,3 +66,5 @@ class PlanResult:
     appended: int
     cells_updated: int
     problems: list
+    dropped: list = dataclasses.field(default_factory=list)  # Problems: what could not be written, and why
+    put_right: int = 0  # values and rows a manager's edit sent astray mid-write, put right

@@ -41,14 +41,18 @@ def flush_outbox():
 
 
 def check_sheet():
-    """List what cannot be read under Problems; stamp Status changes made by hand;
-    try again the plans held back until a person fixed the sheet."""
+    """Try again the plans held back until a person fixed the sheet; list what
+    cannot be read, and what still waits, under Problems; stamp Status changes
+    made by hand; take off row tags a dead job left behind."""
     job = rq.get_current_job()
     workbook = Workbook.from_settings(Settings.from_env(os.environ))
-    found = network.check_sheet(workbook, job.connection)
     outbox = Outbox(job.connection)
     if outbox.held_back()[0]:
-        found["held_plans_written"] = outbox.retry_held(workbook)
+        found = {"held_plans_written": outbox.retry_held(workbook)}
+    else:
+        found = {}
+    found.update(network.check_sheet(workbook, job.connection))
+    found["row_tags_swept"] = workbook.sweep_row_tags()
     return found
 
 

@@ -25,6 +25,7 @@ class Column:
     kind: str = "text"  # text, email, date, datetime, int, yesno, choice, sheet_url
     choices: tuple = ()
     note: str = ""
+    exact: bool = False  # compared exactly as a row key (an id), not case- and space-insensitively
 
     @property
     def app_writes(self):
@@ -38,12 +39,15 @@ class Tab:
     columns: tuple
     note: str = ""
 
+    def __post_init__(self):
+        # Columns by header key, so finding one per cell of a 100,000-row read stays cheap.
+        object.__setattr__(self, "_by_key", {header_key(c.name): c for c in self.columns})
+
     def column(self, name):
-        wanted = header_key(name)
-        for c in self.columns:
-            if header_key(c.name) == wanted:
-                return c
-        raise KeyError(f"{self.name} has no column {name!r}")
+        try:
+            return self._by_key[header_key(name)]
+        except KeyError:
+            raise KeyError(f"{self.name} has no column {name!r}") from None
 
 
 def normalise_email(text):
@@ -57,6 +61,35 @@ def normalise_email(text):
 def header_key(text):
     """Headers match regardless of case and surrounding or doubled spaces."""
     return " ".join(str(text).split()).casefold()
+
+
+def key_value(column, value):
+    """A row key's part, compared as its kind demands: an email by the one email
+    rule, an id exactly, a name (or a slug, a group) regardless of case and
+    spaces. Blank after trimming is None: no key at all."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        return None
+    if column.kind == "email":
+        return normalise_email(value)
+    if column.exact:
+        return value
+    return header_key(value)
+
+
+# Google's limit on what one cell holds (support.google.com/drive/answer/37603).
+CELL_CHARACTERS = 50_000
+
+
+def too_long(text):
+    """Whether text cannot go into one cell; forms say so where the person typed it."""
+    return isinstance(text, str) and len(neutralise(text)) > CELL_CHARACTERS
+
+
+TOO_LONG = f"is too long: a cell of the sheet holds at most {CELL_CHARACTERS:,} characters"
 
 
 # --- values ---------------------------------------------------------------
@@ -182,7 +215,7 @@ def _list_columns():
         Column("Joined", "A", "date", note="When they were first added (the app fills this)."),
         Column("Actions taken", "A", "int", note="How many actions they have taken (the app counts)."),
         Column("Last action", "A", "date", note="When they last took action (the app fills this)."),
-        Column("Id", "A", note="A short stable id, so a row is found after an Email typo is fixed."),
+        Column("Id", "A", note="A short stable id, so a row is found after an Email typo is fixed.", exact=True),
     )
 
 
@@ -215,16 +248,16 @@ SPONSORS = Tab("Sponsors", ("Action", "Group"), (
     Column("Total activists", "A", "int"), Column("New to list", "A", "int"),
     Column("Referrer", "A", "int"), Column("Owed", "A", "int"), Column("Shared", "A", "int"),
 ))
-SUBMISSIONS = Tab("Submissions", ("Id",), tuple(Column(n, "A", k) for n, k in (
-    ("Id", "text"), ("At", "datetime"), ("Action", "text"), ("Email", "email"), ("First name", "text"),
+SUBMISSIONS = Tab("Submissions", ("Id",), (Column("Id", "A", exact=True),) + tuple(Column(n, "A", k) for n, k in (
+    ("At", "datetime"), ("Action", "text"), ("Email", "email"), ("First name", "text"),
     ("Last name", "text"), ("ZIP", "text"), ("Referrer code", "text"), ("Source code", "text"),
     ("Subscribe", "yesno"), ("Via", "text"), ("Answers", "text"))), "Written by the app only.")
 SHARES = Tab("Shares", ("Action", "Email", "Group", "Kind"), tuple(Column(n, "A", k) for n, k in (
     ("At", "datetime"), ("Run", "text"), ("Action", "text"), ("Email", "email"), ("Group", "text"),
     ("Kind", "text"), ("Subscribed", "yesno"), ("New to list", "yesno"), ("Why", "text"))),
     "The audit trail of shares, deliveries and referrals; written by the app only.")
-RUNS = Tab("Runs", ("Run",), tuple(Column(n, "A", k) for n, k in (
-    ("Run", "text"), ("Started", "datetime"), ("Finished", "datetime"), ("Trigger", "text"), ("Seed", "int"),
+RUNS = Tab("Runs", ("Run",), (Column("Run", "A", exact=True),) + tuple(Column(n, "A", k) for n, k in (
+    ("Started", "datetime"), ("Finished", "datetime"), ("Trigger", "text"), ("Seed", "int"),
     ("Shares", "int"), ("Deliveries", "int"), ("Referrals", "int"), ("Outcome", "text"))))
 ALERTS = Tab("Alerts", ("Date", "Subject"), (
     Column("Date", "M", "date"), Column("Subject"), Column("Link"),

@@ -9,9 +9,10 @@ import dataclasses
 import gspread
 from gspread.utils import rowcol_to_a1
 
-from services import schema
+from services import schema, tags
 from services.schema import header_key
 from services.sheets import SheetsError
+from services.rows import column_positions
 from services.workbook import Workbook, group_lists, quote
 
 PROTECTION_PREFIX = "actnet: "
@@ -52,6 +53,7 @@ class _TabState:
     second: list = dataclasses.field(default_factory=list)  # row 2's cells (validation)
     protected: list = dataclasses.field(default_factory=list)  # protection descriptions
     new: bool = False
+    tag_at: dict = dataclasses.field(default_factory=dict)  # metadataId -> column index
 
     @classmethod
     def of(cls, sheet, detail):
@@ -61,7 +63,8 @@ class _TabState:
                    rows=grid.get("rowCount", 1000),
                    header=(rows[0].get("values") or []) if rows else [],
                    second=(rows[1].get("values") or []) if len(rows) > 1 else [],
-                   protected=[p.get("description", "") for p in detail.get("protectedRanges", [])])
+                   protected=[p.get("description", "") for p in detail.get("protectedRanges", [])],
+                   tag_at=tags.tag_positions((detail.get("data") or [{}])[0]))
 
 
 def _init_tabs(workbook, tabs):
@@ -74,7 +77,7 @@ def _init_tabs(workbook, tabs):
         full = workbook.metadata(includeGridData="true", ranges=[f"{quote(t)}!1:2" for t in existing])
         grid = {s["properties"]["title"]: s for s in full["sheets"]}
     next_id = max([s["properties"]["sheetId"] for s in meta["sheets"]] + [0]) + 1
-    requests, changes = [], []
+    requests, changes, tagging = [], [], []
     for tab in tabs:
         sheet = titles.get(header_key(tab.name))
         if sheet is None:
@@ -91,25 +94,32 @@ def _init_tabs(workbook, tabs):
                     "sheetId": state.sheet_id, "gridProperties": {"frozenRowCount": 1}},
                     "fields": "gridProperties.frozenRowCount"}})
                 changes.append(f"froze the header row of {tab.name}")
-        _plan_tab(tab, state, requests, changes)
+        tagging.append((tab, _plan_tab(tab, state, requests, changes)))
     if requests:
+        tagged = [(tab.name, names) for tab, names in tagging if names]
         try:
-            workbook.http.batch_update(workbook.sheet_id, {"requests": requests})
+            answer = workbook.batch(requests, response_ranges=[f"{quote(name)}!1:1" for name, _ in tagged])
+            # A column moved while init ran: its tag is taken off; the next write tags it again.
+            wrong = [i for name, names in tagged for i in tags.misplaced(answer, name, names)]
+            if wrong:
+                workbook.batch([tags.delete_request(i) for i in wrong])
         except gspread.exceptions.APIError as exc:
             raise workbook.explain(exc) from exc
     return changes
 
 
 def _plan_tab(tab, state, requests, changes):
-    """Requests for what a tab lacks: headers (with notes), dropdowns, protection."""
-    found = {}
-    for i, cell in enumerate(state.header):
-        try:
-            found.setdefault(tab.column(cell.get("formattedValue", "")).name, (i, cell))
-        except KeyError:
-            pass  # a manager's own column
+    """Requests for what a tab lacks: headers (with notes), dropdowns, protection, and
+    the tags by which jobs find its columns. Returns the columns it tags."""
+    # Columns found as jobs find them: by tag, or by header where cells were moved (rows.column_positions).
+    ids = tags.column_ids(tab)
+    tagged = {ids[i]: at for i, at in state.tag_at.items() if i in ids}
+    texts = [cell.get("formattedValue", "") for cell in state.header]
+    found = {name: (i, state.header[i] if i < len(state.header) else {})
+             for name, i in column_positions(tab, texts, tagged, []).items()}
     last = max([i for i, c in enumerate(state.header) if c.get("formattedValue", "").strip()] + [-1])
     width = state.columns
+    to_tag = {}
     for column in tab.columns:
         if column.name in found:
             index, cell = found[column.name]
@@ -140,6 +150,13 @@ def _plan_tab(tab, state, requests, changes):
             requests.append({"addProtectedRange": {"protectedRange": {
                 "range": {**rows, "startRowIndex": 0}, "description": label, "warningOnly": True}}})
             changes.append(f"protected {tab.name}.{column.name} (warning only)")
+        if tagged.get(column.name) != index:
+            to_tag[column.name] = index
+    if to_tag:
+        requests.extend(tags.create_requests(state.sheet_id, tab.name, to_tag))
+        if not state.new:
+            changes.append(f"tagged the columns of {tab.name} so jobs find them wherever they move")
+    return list(to_tag)
 
 
 def _cell_request(sheet_id, column, cell, fields):

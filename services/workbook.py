@@ -1,18 +1,20 @@
 """The Google Sheet as actnet's record store: one read, one write plan.
 
-Columns are found by header name, rows by key, fresh, right before a write.
-A manager's cell is never written; what the app cannot read becomes a
-Problem, not a failure.
+Columns are found by their tag (or, before they have one, by header name),
+rows by key, fresh, right before a write; placement.py puts each value on its
+own row and under its own header whatever managers do meanwhile. A manager's
+cell is never written; what the app cannot read becomes a Problem, not a failure.
 """
 import dataclasses
 import time
 
 import gspread
-from gspread.utils import rowcol_to_a1
 
-from services import schema
+from services import appending, placement, schema, tags
 from services.plan import PlanResult, WritePlan
-from services.schema import CellProblem, header_key
+from services.rows import (  # noqa: F401 (the row model is read from here by pages and jobs)
+    Problem, Row, TabData, quote, read_tab, row_key, update_key)
+from services.schema import header_key
 from services.sheets import (
     RetryPolicy,
     SheetNotFound,
@@ -22,65 +24,14 @@ from services.sheets import (
     service_account_email,
 )
 
-
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    tab: str
-    row: int | None
-    column: str | None
-    what: str
-
-    def __str__(self):
-        where = f"{self.tab} row {self.row}" if self.row else self.tab
-        return f"{where}: {self.what}"
-
-
-@dataclasses.dataclass
-class Row:
-    number: int  # the sheet's row number, 1-based, as a manager sees it
-    values: dict  # column name -> parsed value (None when blank or unreadable)
-    unreadable: frozenset = frozenset()  # columns listed under Problems
-
-    def __getitem__(self, name):
-        return self.values.get(name)
-
-
-@dataclasses.dataclass
-class TabData:
-    tab: schema.Tab
-    header: list  # the header row as typed
-    positions: dict  # column name -> 0-based index
-    rows: list
-    present: bool = True
-    last_row: int = 0  # the last row with any value, blank lines included
-    row_count: int = 0  # the grid's rows, from the range Google echoes back
-
-    def __post_init__(self):
-        self._by_key = None
-
-    def by_key(self):
-        if self._by_key is None:
-            self._by_key = {row_key(self.tab, r.values): r for r in self.rows}
-        return self._by_key
-
-
-def update_key(tab, key):
-    """An update's key, compared as row keys are (case and spaces aside)."""
-    return row_key(tab, dict(zip(tab.key, key, strict=True)))
-
-
-def row_key(tab, values):
-    parts = []
-    for name in tab.key:
-        v = values.get(name)
-        parts.append(header_key(v) if isinstance(v, str) else v)
-    return tuple(parts)
+SPREADSHEETS = "https://sheets.googleapis.com/v4/spreadsheets/"
 
 
 @dataclasses.dataclass
 class Snapshot:
     tabs: dict  # name -> TabData
     problems: list
+    reads: dict = dataclasses.field(default_factory=dict)  # header_key(title) -> tags.SheetRead
 
     def __getitem__(self, name):
         return self.tabs[name]
@@ -124,33 +75,48 @@ class Workbook:
                                f"run `flask sheets init` to add it back.")
         return SheetsError(f"The spreadsheet answered: {message}")
 
-    def _batch_get(self, ranges):
-        try:
-            return self.http.values_batch_get(self.sheet_id, ranges, params={
-                "valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})["valueRanges"]
-        except gspread.exceptions.APIError as exc:
-            raise self.explain(exc) from exc
+    def call(self, method, path, body=None, params=None):
+        """One request to this spreadsheet's API (`path` after its id); the answer's JSON.
+        Raises gspread's APIError as Google answered it, SheetsUnavailable when it would not."""
+        response = self.http.request(method, SPREADSHEETS + self.sheet_id + path, params=params, json=body)
+        return response.json()
 
-    def snapshot(self, tab_names, titles=None):
-        """Every tab a job needs in one values:batchGet (plus one metadata read
-        when the tab titles are not known)."""
+    def batch(self, requests, response_ranges=None, fields=None):
+        """spreadsheets.batchUpdate; with `response_ranges`, the answer shows those ranges'
+        cells and tags as they were the moment the batch applied."""
+        body = {"requests": requests}
+        if response_ranges:
+            body.update(includeSpreadsheetInResponse=True, responseRanges=response_ranges,
+                        responseIncludeGridData=True)
+        return self.call("post", ":batchUpdate", body, params={"fields": fields} if fields else None)
+
+    def snapshot(self, tab_names, titles=None, columns=None, for_writing=False):
+        """Every tab a job needs, with where its column tags are, in one atomic read
+        (spreadsheets.getByDataFilter), plus one metadata read when the tab titles are
+        not known. `columns` ({tab: names}) reads only those columns of a tab; its
+        rows carry only them."""
         if titles is None:
             titles = [s["properties"]["title"] for s in self.metadata()["sheets"]]
         present = {header_key(t): t for t in titles}
         wanted = [(schema.tab_for(n), present.get(header_key(n))) for n in tab_names]
-        ranges = [quote(title) for _, title in wanted if title]
-        value_ranges = iter(self._batch_get(ranges)) if ranges else iter(())
+        columns = columns or {}
+        try:
+            reads = tags.read(self, [(tab, title, sorted(columns[tab.name]) if tab.name in columns else None)
+                                     for tab, title in wanted if title], for_writing=for_writing)
+        except gspread.exceptions.APIError as exc:
+            raise self.explain(exc) from exc
         tabs, problems = {}, []
         for tab, title in wanted:
-            if title is None:
+            sheet = reads.get(header_key(title)) if title else None
+            if sheet is None:
                 problems.append(Problem(tab.name, None, None, "this tab is missing; run `flask sheets init`"))
                 tabs[tab.name] = TabData(tab, [], {}, [], present=False)
                 continue
-            value_range = next(value_ranges)
-            data = read_tab(tab, value_range.get("values", []), problems)
-            data.row_count = grid_rows(value_range.get("range", ""))
+            data = read_tab(tab, sheet.values, problems, tagged=sheet.tagged(tab),
+                            columns=columns.get(tab.name))
+            data.row_count, data.sheet_id = sheet.row_count, sheet.sheet_id
             tabs[tab.name] = data
-        return Snapshot(tabs, problems)
+        return Snapshot(tabs, problems, reads)
 
     # --- writing ------------------------------------------------------------
 
@@ -178,68 +144,38 @@ class Workbook:
         names = sorted(set(plan.appends) | {u.tab for u in plan.updates} | set(plan.replacements))
         if not names:
             return PlanResult(0, 0, [])
-        snap = self.snapshot(names, titles=names)
-        problems = list(snap.problems)
+        needs = _columns_needed(plan)
+        snap = self.snapshot(names, titles=names, columns=needs, for_writing=True)
+        if tags.ensure(self, snap, needs):
+            snap = self.snapshot(names, titles=names, columns=needs, for_writing=True)
+        _check_columns(snap, plan)
         appends, updates = _fold_updates_into_new_rows(snap, plan)
-        data = self._cell_updates(snap, updates, problems)
-        for name, rows in plan.replacements.items():
-            data.extend(_replacement(snap[name], rows, problems))
-        if data:
-            self.http.values_batch_update(self.sheet_id, {"valueInputOption": "RAW", "data": data})
-        appended = 0
-        for name, rows in appends.items():
-            tab = snap[name]
-            missing = [k for k in tab.tab.key if k not in tab.positions]
-            if missing:
-                # Rows added without their key could never be found again: keep them
-                # waiting (the outbox holds the plan) until the header is back.
-                raise SheetsError(f"Rows can't be added to {name}: its '{missing[0]}' header is missing. Put it back "
-                                  f"or run `flask sheets init`; the rows wait until then.")
-            new_rows = _new_rows(tab, rows)
-            if new_rows:
-                self._append(tab, new_rows)
-                appended += len(new_rows)
-        return PlanResult(appended, len(data), problems)
-
-    def _cell_updates(self, snap, updates, problems):
-        data = []
+        writer = placement.CellWriter(self, snap)
         for u in updates:
             tab = snap[u.tab]
-            row = tab.by_key().get(update_key(tab.tab, u.key)) if tab.present else None
-            if row is None:
-                problems.append(Problem(u.tab, None, None, f"no row for {' / '.join(map(str, u.key))} to update"))
-                continue
             for name, value in u.cells.items():
                 column = tab.tab.column(name)
                 if not column.app_writes:
                     raise ValueError(f"{u.tab}.{name} belongs to the manager; the app never writes it")
-                if name not in tab.positions:
-                    problems.append(Problem(u.tab, None, name, f"the column '{name}' is missing"))
-                    continue
-                cell = f"{quote(u.tab)}!{rowcol_to_a1(row.number, tab.positions[name] + 1)}"
-                data.append({"range": cell, "values": [[schema.format_value(column, value)]]})
-        return data
+                if column.name in tab.tab.key:
+                    raise ValueError(f"{u.tab}.{name} is the row's key; an update never changes it")
+                writer.set(u.tab, update_key(tab.tab, u.key), column.name, schema.format_value(column, value))
+        for name, rows in plan.replacements.items():
+            writer.extra += _replacement(snap[name], rows, snap.problems)
+        written = writer.run()
+        adder = appending.RowAdder(self, snap)
+        appended = adder.add({name: _new_rows(snap[name], rows) for name, rows in appends.items()})
+        dropped = writer.dropped + adder.dropped
+        return PlanResult(appended, written, list(snap.problems) + dropped, dropped, writer.astray + adder.rewritten)
 
-    def _append(self, tab, new_rows):
-        """Add rows after the last row with anything in it, never over anyone's cells.
-
-        The range starts on the first empty row, where Google finds no table,
-        so the rows land there (INSERT_ROWS: nothing below is overwritten) even
-        when a manager left blank lines higher up.
-        """
-        name = tab.tab.name
-        if tab.last_row >= tab.row_count:
-            # The grid is full to its last row: grow it first (rare, one more call).
-            self.http.batch_update(self.sheet_id, {"requests": [{"appendDimension": {
-                "sheetId": self._sheet_id(name), "dimension": "ROWS", "length": len(new_rows)}}]})
-        self.http.values_append(self.sheet_id, f"{quote(name)}!A{tab.last_row + 1}", params={
-            "valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}, body={"values": new_rows})
-
-    def _sheet_id(self, title):
-        for sheet in self.metadata()["sheets"]:
-            if header_key(sheet["properties"]["title"]) == header_key(title):
-                return sheet["properties"]["sheetId"]
-        raise SheetsError(f"The tab {title} is missing; run `flask sheets init`.")
+    def sweep_row_tags(self):
+        """Take off the row tags a job left behind when it died mid-append. Returns how many."""
+        found = self.call("post", "/developerMetadata:search", {"dataFilters": [
+            {"developerMetadataLookup": {"metadataKey": tags.ROW_KEY}}]})
+        stale = tags.stale_row_tags(found)
+        if stale:
+            self.batch([tags.delete_request(i) for i in stale], fields="spreadsheetId")
+        return len(stale)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -277,6 +213,59 @@ def problems_plan(problems):
     return plan
 
 
+def _columns_needed(plan):
+    """{tab: columns} the plan writes, and each tab's key: the columns it reads, and that need a tag."""
+    needs = {}
+    for name, rows in plan.appends.items():
+        tab = schema.tab_for(name)
+        needs.setdefault(name, set(tab.key)).update(tab.column(c).name for row in rows for c in row
+                                                    if _is_column(tab, c))
+    for u in plan.updates:
+        tab = schema.tab_for(u.tab)
+        needs.setdefault(u.tab, set(tab.key)).update(tab.column(c).name for c in u.cells)
+    for name in plan.replacements:
+        needs.setdefault(name, set()).update(c.name for c in schema.tab_for(name).columns)
+    return needs
+
+
+def _is_column(tab, name):
+    try:
+        tab.column(name)
+        return True
+    except KeyError:
+        return False
+
+
+def _check_columns(snap, plan):
+    """Rows and cells wait (the outbox holds the plan, the Problems tab says why)
+    while a column they need is missing: a header retyped or deleted is not a
+    reason to drop anything."""
+    for name, rows in plan.appends.items():
+        tab = snap[name]
+        if not tab.present:
+            raise SheetsError(f"The tab {name} is missing; run `flask sheets init`. The rows wait until then.")
+        missing = [k for k in tab.tab.key if k not in tab.positions]
+        if missing:
+            # Rows added without their key could never be found again.
+            raise SheetsError(f"Rows can't be added to {name}: its '{missing[0]}' header is missing. Put it back "
+                              f"or run `flask sheets init`; the rows wait until then.")
+        wanted = {tab.tab.column(c).name for row in rows for c in row if _is_column(tab.tab, c)}
+        _require(tab, wanted, "new rows")
+    for u in plan.updates:
+        tab = snap[u.tab]
+        if not tab.present:
+            raise SheetsError(f"The tab {u.tab} is missing; run `flask sheets init`. The changes wait until then.")
+        _require(tab, set(tab.tab.key) | {tab.tab.column(c).name for c in u.cells}, "changes")
+
+
+def _require(tab, wanted, what):
+    missing = sorted(n for n in wanted if n not in tab.positions)
+    if missing:
+        raise placement.ColumnsMissing(
+            f"{tab.tab.name}'s '{missing[0]}' header is missing (deleted, or retyped): put it back and the "
+            f"{what} waiting for it are written.")
+
+
 def _fold_updates_into_new_rows(snap, plan):
     """An update to a row this same plan adds (plans merged from the outbox: a
     signature, then its count) is written as part of the new row."""
@@ -300,27 +289,31 @@ def _fold_updates_into_new_rows(snap, plan):
 
 
 def _new_rows(tab, rows):
-    """The rows not already in the tab (an earlier attempt may have landed them), in cell order."""
+    """The rows not already in the tab (an earlier attempt may have landed them), as
+    {column name: value as written}."""
     existing = tab.by_key()
-    width = max(tab.positions.values()) + 1
     new_rows, seen = [], set()
     for values in rows:
         key = row_key(tab.tab, values)
         if any(k is None for k in key):
-            raise ValueError(f"a new {tab.tab.name} row needs {' and '.join(tab.tab.key)}")
+            raise ValueError(f"a new {tab.tab.name} row needs {' and '.join(tab.tab.key)}, none of them blank")
         if key in existing or key in seen:
             continue
         seen.add(key)
-        cells = [""] * width
+        cells = {}
         for col_name, value in values.items():
-            if col_name in tab.positions:
-                cells[tab.positions[col_name]] = schema.format_value(tab.tab.column(col_name), value)
+            if _is_column(tab.tab, col_name):
+                column = tab.tab.column(col_name)
+                cells[column.name] = schema.format_value(column, value)
         new_rows.append(cells)
     return new_rows
 
 
 def _replacement(tab, rows, problems):
-    """Cells that make an app-only tab hold exactly `rows`, or nothing if it already does."""
+    """Whole columns that make an app-only tab hold exactly `rows`, or nothing if it already does.
+
+    Written down each column's tag: every row of the table at once, so a sort or
+    an inserted column changes nothing of what the tab ends up holding."""
     if not tab.present or not tab.positions:
         problems.append(Problem(tab.tab.name, None, None, "cannot rewrite: the tab or its header row is missing"))
         return []
@@ -328,75 +321,14 @@ def _replacement(tab, rows, problems):
     wanted = [[schema.parse(c, schema.format_value(c, v.get(c.name))) for c in tab.tab.columns] for v in rows]
     if current == wanted:
         return []
-    width = max(tab.positions.values()) + 1
+    height = max(tab.last_row, len(rows) + 1)
     out = []
-    for values in rows:
-        cells = [None] * width  # None leaves a manager's own columns alone
-        for name, i in tab.positions.items():
-            cells[i] = schema.format_value(tab.tab.column(name), values.get(name))
-        out.append(cells)
-    blank = [None] * width
-    for i in tab.positions.values():
-        blank[i] = ""
-    out.extend([list(blank) for _ in range(max(0, tab.last_row - 1 - len(rows)))])
-    end = max(tab.last_row, len(rows) + 1)
-    return [{"range": f"{quote(tab.tab.name)}!A2:{rowcol_to_a1(end, width)}", "values": out}] if out else []
-
-
-def grid_rows(echoed):
-    """Rows in the grid, from a whole-tab range echoed back ('Members'!A1:Z1000)."""
-    digits = "".join(ch for ch in echoed.rpartition(":")[2] if ch.isdigit())
-    return int(digits) if digits else 0
-
-
-def read_tab(tab, values, problems):
-    """Parse a tab's rows by header name; what cannot be read becomes a Problem."""
-    header = values[0] if values else []
-    positions = {}
-    for i, text in enumerate(header):
-        try:
-            column = tab.column(text)
-        except KeyError:
-            continue  # a manager's own column: kept, never written
-        positions.setdefault(column.name, i)
-    last_row = len(values)
-    missing = [name for name in tab.key if name not in positions]
-    if missing and values:
-        for name in missing:
-            problems.append(Problem(tab.name, 1, name, f"the header '{name}' is missing, so rows can't be matched"))
-        return TabData(tab, header, positions, [], last_row=last_row)  # one problem, not one per row
-    rows = []
-    seen = {}
-    columns = [(name, i, tab.column(name)) for name, i in positions.items()]  # once, not once per cell
-    for number, raw in enumerate(values[1:], start=2):
-        if not any(str(c).strip() for c in raw):
-            continue  # a blank line a manager left
-        parsed, unreadable = {}, set()
-        for name, i, column in columns:
-            cell = raw[i] if i < len(raw) else ""
-            try:
-                parsed[name] = schema.parse(column, cell)
-            except CellProblem as exc:
-                problems.append(Problem(tab.name, number, name, str(exc)))
-                parsed[name] = None
-                unreadable.add(name)
-        ok = not unreadable.intersection(tab.key)
-        key = row_key(tab, parsed)
-        if any(k is None for k in key):
-            if ok:
-                blank = [name for name in tab.key if parsed.get(name) is None]
-                problems.append(Problem(tab.name, number, blank[0], f"the {' and '.join(blank)} is blank"))
+    for column in tab.tab.columns:
+        if column.name not in tab.positions:
             continue
-        if not ok:
-            continue
-        if key in seen:
-            problems.append(Problem(tab.name, number, tab.key[0],
-                                    f"{' / '.join(map(str, key))} is already on row {seen[key]}"))
-            continue
-        seen[key] = number
-        rows.append(Row(number, parsed, frozenset(unreadable)))
-    return TabData(tab, header, positions, rows, last_row=last_row)
-
-
-def quote(title):
-    return "'" + title.replace("'", "''") + "'"
+        values = [None] + [schema.format_value(column, v.get(column.name)) for v in rows]
+        values += [""] * (height - len(values))
+        out.append({"dataFilter": {"developerMetadataLookup": {"metadataId": tags.column_tag_id(tab.tab.name,
+                                                                                                column.name)}},
+                    "majorDimension": "COLUMNS", "values": [values]})
+    return out

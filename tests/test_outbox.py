@@ -43,7 +43,8 @@ def test_flush_writes_everything_waiting_in_one_plan(workbook, redis_conn, local
     assert outbox.depth() == 30
     localsheets.reset()
     assert outbox.flush(workbook) == 30
-    assert localsheets.log()["counts"] == {"values.batchGet": 1, "values.append": 1}  # one read, one append
+    # One read; one batch that inserts, fills and tags the rows; one that takes the row tags off.
+    assert localsheets.log()["counts"] == {"spreadsheets.getByDataFilter": 1, "spreadsheets.batchUpdate": 2}
     assert outbox.depth() == 0
     assert submission_ids(workbook) == [f"sig-{n:04d}" for n in range(30)]
 
@@ -111,10 +112,18 @@ def test_healthz_says_how_far_behind_the_sheet_is(client, redis_conn):
     assert client.get("/healthz").get_json()["queue"]["waiting_for_sheet"] == 1
 
 
+def delete_id_column(localsheets, sheet_id):
+    """A manager deletes the Submissions tab's Id column (and its tag) by mistake."""
+    sheets = requests.get(f"{localsheets.url}/v4/spreadsheets/{sheet_id}", timeout=5).json()["sheets"]
+    sheet = next(s["properties"]["sheetId"] for s in sheets if s["properties"]["title"] == "Submissions")
+    r = requests.post(f"{localsheets.url}/v4/spreadsheets/{sheet_id}:batchUpdate", timeout=5, json={"requests": [
+        {"deleteDimension": {"range": {"sheetId": sheet, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1}}}]})
+    assert r.status_code == 200, r.text
+
+
 def test_a_plan_the_sheet_cannot_take_is_held_without_holding_up_others(workbook, redis_conn, localsheets,
                                                                         sheet_id):
-    # A manager clears the Submissions header row by mistake.
-    requests.post(f"{localsheets.url}/v4/spreadsheets/{sheet_id}/values/Submissions!1:1:clear", timeout=5)
+    delete_id_column(localsheets, sheet_id)
     outbox = Outbox(redis_conn)
     outbox.put(signature(1))
     member = WritePlan()
@@ -137,7 +146,7 @@ def test_the_five_minute_check_retries_held_plans(workbook, redis_conn, localshe
 
     from services import schedule, worker_queue
 
-    requests.post(f"{localsheets.url}/v4/spreadsheets/{sheet_id}/values/Submissions!1:1:clear", timeout=5)
+    delete_id_column(localsheets, sheet_id)
     outbox = Outbox(redis_conn)
     outbox.put(signature(2))
     outbox.flush(workbook)
@@ -171,3 +180,36 @@ def test_a_slow_flush_keeps_its_lock_so_no_twin_appends_the_same_rows(workbook, 
     localsheets.configure(latency_ms=0)
     assert set(twin_results) <= {0}  # never got in
     assert submission_ids(workbook) == ["sig-0003"]
+
+
+def test_held_plans_keep_their_own_reasons_and_the_problems_tab_lists_them(workbook, redis_conn, localsheets,
+                                                                          sheet_id, open_workbook):
+    open_workbook(tabs=("Members", "Submissions", "Alerts"))
+    delete_id_column(localsheets, sheet_id)
+    outbox = Outbox(redis_conn)
+    outbox.put(signature(1))
+    outbox.put(signature(2))
+    other = WritePlan()
+    other.append("Alerts", {"Date": date(2026, 12, 7), "Subject": "Fund nutrition", "Sent to": 12})
+    sheets = requests.get(f"{localsheets.url}/v4/spreadsheets/{sheet_id}", timeout=5).json()["sheets"]
+    alerts = next(s["properties"]["sheetId"] for s in sheets if s["properties"]["title"] == "Alerts")
+    requests.post(f"{localsheets.url}/v4/spreadsheets/{sheet_id}:batchUpdate", timeout=5, json={"requests": [
+        {"deleteDimension": {"range": {"sheetId": alerts, "dimension": "COLUMNS", "startIndex": 4, "endIndex": 5}}}]})
+    outbox.put(other)  # its 'Sent to' column is gone
+    assert outbox.flush(workbook) == 0
+    reasons = [reason for _, reason in outbox.held_plans()]
+    assert len(reasons) == 3 and "'Id' header is missing" in reasons[0] and "'Sent to'" in reasons[2]
+    assert [str(p) for p in outbox.problems()] == [
+        f"Submissions: 2 changes waiting to be written: {reasons[0]}",
+        f"Alerts: 1 change waiting to be written: {reasons[2]}"]
+
+
+def test_what_could_not_be_written_for_good_is_kept_for_the_problems_tab(workbook, redis_conn):
+    outbox = Outbox(redis_conn)
+    plan = WritePlan()
+    plan.update("Members", ["gone@example.org"], **{"Actions taken": 4})
+    outbox.put(plan)
+    assert outbox.flush(workbook) == 1  # done with: the row is not there
+    assert [str(p) for p in outbox.problems()] == [
+        "Members: not written: no row for gone@example.org to set Actions taken (deleted by hand?)"]
+    assert outbox.depth() == 0

@@ -116,3 +116,14 @@ def test_without_redis_the_governor_falls_back_to_this_process():
     governor.acquire("read")
     governor.acquire("read")
     assert len(governor._local._sent["read"]) == 2
+
+
+def test_posts_that_only_read_count_as_reads_and_are_safe_to_send_again():
+    from services.sheets import is_idempotent, request_kind
+
+    base = "https://sheets.googleapis.com/v4/spreadsheets/abc"
+    for path in (":getByDataFilter", "/values:batchGetByDataFilter", "/developerMetadata:search"):
+        assert request_kind("POST", base + path) == "read" and is_idempotent("POST", base + path)
+    # A write through a data filter sent again after a sort would land elsewhere: never resent blindly.
+    assert request_kind("POST", base + "/values:batchUpdateByDataFilter") == "write"
+    assert not is_idempotent("POST", base + "/values:batchUpdateByDataFilter")
