@@ -13,9 +13,9 @@ run: setup
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The long versions of tests that keep a short one in `make test`.
+# The long versions of tests that keep a short one in `make test`; -s shows the soak's four counts.
 soak: setup
-	ACTNET_SOAK=1 $(PY) -m pytest tests/test_run_crash.py $(PYTEST_ARGS)
+	ACTNET_SOAK=1 $(PY) -m pytest -s tests/test_run_crash.py tests/test_soak.py $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) bench/sharing.py
