@@ -82,7 +82,7 @@ def list_effects(net, rows):
         effects.runs.add(run_id)
         tab = net.lists[group]
         email = row["Email"]
-        on_list = tab.by_key().get((header_key(email),))
+        on_list = tab.by_key().get((schema.normalise_email(email),))  # a row key, as rows.row_key makes it
         at = row["At"]
         if on_list is None:
             if email in added[group]:
