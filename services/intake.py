@@ -202,22 +202,19 @@ def accept(redis, submission, *, now=None):
     args = [json.dumps(record, separators=(",", ":")), email, OPEN_FOR[clean["via"]],
             json.dumps(answered), json.dumps(person, separators=(",", ":")), "1" if clean["subscribe"] else "0",
             now.timestamp()]
-    if _ACCEPT_SHA is None:
-        _ACCEPT_SHA = redis.script_load(_ACCEPT)  # once per process
-    for attempt in (1, 2):
+    result = None
+    for _ in range(2):
+        if _ACCEPT_SHA is None:
+            _ACCEPT_SHA = redis.script_load(_ACCEPT)  # once per process, and after a Redis restart
         with redis.pipeline(transaction=True) as pipe:
             pipe.evalsha(_ACCEPT_SHA, len(keys), *keys, *args)
             _schedule_flush(pipe, redis, now)
-            try:
-                result = pipe.execute(raise_on_error=False)[0]
-            except redis_lib.exceptions.NoScriptError:
-                result = None
-        if isinstance(result, redis_lib.exceptions.NoScriptError) or result is None:
-            _ACCEPT_SHA = redis.script_load(_ACCEPT)  # Redis restarted and forgot it
-            continue
-        if isinstance(result, Exception):
-            raise result
-        break
+            result = pipe.execute(raise_on_error=False)[0]
+        if not isinstance(result, redis_lib.exceptions.NoScriptError):
+            break
+        _ACCEPT_SHA = None  # Redis restarted and forgot the script: load it and try again
+    if isinstance(result, Exception):
+        raise result
     code, detail = int(result[0]), result[1].decode() if isinstance(result[1], bytes) else result[1]
     if code == -1:
         raise Invalid({"action": "This action was not found."})

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 
 import redis as redis_lib
 
-from services import intake, intake_plan, mirror_refresh
+from services import intake, intake_plan, mirror_refresh, schema
 from services.network import SEEDED, StatusMemory
 from services.sheet_setup import init_workbook
 from services.sheets import SheetsError, SheetsUnavailable
@@ -126,16 +126,12 @@ def _plan_batch(redis, workbook, open_other, batch, now):
     if not items:
         return None
     submissions = [json.loads(i) for i in items]
-    titles = json.loads(redis.get(mirror_refresh.TITLES_KEY) or "null")
-    if titles is None:
-        titles = mirror_refresh.remember_titles(redis, workbook.metadata()["sheets"])
-    snap = workbook.snapshot(PAGE_TABS + [t for t in titles if t.startswith("List – ")], titles=list(titles))
+    snap = _snapshot(redis, workbook)
     where = intake_plan.list_tab_names(snap["Groups"])
     missing = [tab for sheet_id, tab in where.values() if sheet_id is None and tab not in snap.tabs]
     if missing:
         init_workbook(workbook, missing)  # a partner's list tab, made the first time it receives someone
-        titles = mirror_refresh.remember_titles(redis, workbook.metadata()["sheets"])
-        snap = workbook.snapshot(PAGE_TABS + [t for t in titles if t.startswith("List – ")], titles=list(titles))
+        snap = _snapshot(redis, workbook, fresh_titles=True)
     lists = {}
     for group, (sheet_id, tab) in where.items():
         if sheet_id is None:
@@ -161,6 +157,23 @@ def _plan_batch(redis, workbook, open_other, batch, now):
         pipe.delete(intake.PROCESSING)
         pipe.execute()
     return len(submissions), result.deliveries
+
+
+def _snapshot(redis, workbook, fresh_titles=False):
+    """One read of what a batch's plans depend on, by the tab titles the sheet check left in Redis."""
+    titles = None if fresh_titles else json.loads(redis.get(mirror_refresh.TITLES_KEY) or "null")
+    for attempt in (1, 2):
+        if titles is None:
+            titles = mirror_refresh.remember_titles(redis, workbook.metadata()["sheets"])
+        names = PAGE_TABS + [t for t in titles if t.startswith(schema.LIST_PREFIX)]
+        try:
+            return workbook.snapshot(names, titles=list(titles))
+        except SheetsUnavailable:
+            raise
+        except SheetsError:
+            if attempt == 2:
+                raise
+            titles = None  # a tab was renamed or deleted since the titles were kept
 
 
 def _other_list(open_other, sheet_id):

@@ -25,6 +25,8 @@ Keys (all under actnet:mirror:):
 import json
 from datetime import date, datetime, timezone
 
+from services.schema import normalise_email
+
 PREFIX = "actnet:mirror:"
 META = PREFIX + "meta"
 ACTIONS = PREFIX + "actions"
@@ -157,8 +159,6 @@ class Mirror:
 
     def list_member(self, group, email):
         """A person on a group's list by email; `group` None or the home group's name means Members."""
-        from services.schema import normalise_email
-
         name = self._list_name(group)
         email = normalise_email(email or "")
         with self.redis.pipeline(transaction=False) as pipe:
@@ -207,7 +207,7 @@ class Mirror:
 
     def freshness(self, now=None):
         """When the sheet was last read, and how many changes are on their way to it."""
-        from services import intake
+        from services import intake  # intake keeps the mirror's keys too: imported here, not above
 
         now = now or datetime.now(timezone.utc)
         read_at = _text(self.redis.hget(META, "read_at"))
@@ -228,13 +228,24 @@ class Mirror:
     def overlay(self, group, email, changes, *, now=None, pipeline=None):
         """Show a change to a person at once, before the sheet has it (an unsubscribe, say).
 
-        `changes` uses the mirror's field names ({"status": "unsubscribed"}). The
-        refresh drops it once the sheet it read already had it.
+        `changes` uses the mirror's field names, e.g. an unsubscribe:
+        `mirror.overlay(group, email, {"status": "unsubscribed", "status_changed": now})`.
+        Put the plan in the outbox first (or in the same `pipeline`): the
+        refresh drops the entry once the sheet it read has it.
         """
-        from services.schema import normalise_email
-
         name = self._list_name(group)
         now = now or datetime.now(timezone.utc)
         entry = dumps({**changes, "at": now.timestamp()})
         target = pipeline if pipeline is not None else self.redis
-        target.hset(overlay_key(name), normalise_email(email), entry)
+        target.eval(_MERGE, 1, overlay_key(name), normalise_email(email), entry)
+
+
+# An overlay entry gains the new fields and keeps the others (a new person, then their unsubscribe).
+_MERGE = """
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+local entry = {}
+if current then entry = cjson.decode(current) end
+for k, v in pairs(cjson.decode(ARGV[2])) do entry[k] = v end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(entry))
+return 1
+"""

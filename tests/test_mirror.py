@@ -150,3 +150,30 @@ def test_a_managers_edit_takes_effect_within_one_refresh(demo, redis_conn, setti
     history = {r["Slug"]: r["Mode history"] for r in demo.snapshot(["Actions"])["Actions"].rows}["protect-snap"]
     assert history.splitlines()[0] == "2026-10-13T17:00:00Z Share All"
     assert history.splitlines()[1].endswith(" Proportional")
+
+
+def test_an_unsubscribe_shows_at_once_and_settles_when_the_sheet_has_it(demo, redis_conn, settings):
+    mirror_refresh.refresh(redis_conn, demo, settings=settings, force=True)
+    mirror = Mirror(redis_conn)
+    email = mirror_member_email(demo)
+    tacoma = "Tacoma Hunger Coalition"
+    someone = demo.snapshot([f"List – {tacoma}"])[f"List – {tacoma}"].rows[1]["Email"]
+    now = datetime.now(timezone.utc)
+    for group, who in ((None, email), (tacoma, someone)):
+        plan = WritePlan()
+        tab = "Members" if group is None else f"List – {tacoma}"
+        plan.update(tab, (who,), Status="unsubscribed", **{"Status changed": now})
+        with redis_conn.pipeline() as pipe:
+            intake.outbox_for(pipe).put(plan)
+            mirror.overlay(group, who, {"status": "unsubscribed", "status_changed": now}, pipeline=pipe)
+            pipe.execute()
+        assert mirror.list_member(group, who)["status"] == "unsubscribed"
+    mirror_refresh.refresh(redis_conn, demo, settings=settings, force=True)
+    assert mirror.member(email)["status"] == "unsubscribed"  # the overlay stands: the sheet lacks it yet
+    from services.outbox import Outbox
+
+    Outbox(redis_conn).flush(demo)
+    mirror_refresh.refresh(redis_conn, demo, settings=settings, force=True)
+    assert not redis_conn.hlen("actnet:mirror:overlay:__home__")  # settled: the sheet has it now
+    assert mirror.member(email)["status"] == "unsubscribed"
+    assert mirror.list_member(tacoma, someone)["status"] == "unsubscribed"
