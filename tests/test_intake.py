@@ -90,3 +90,28 @@ def test_signatures_count_distinct_activists_read_your_writes(network, redis_con
     assert Mirror(redis_conn).action("snap")["signatures"] == 2
     intake_flush.flush(redis_conn, wb, open_other)
     assert {r["Slug"]: r["Signatures"] for r in rows(wb, "Actions")}["snap"] == 2
+
+
+def test_the_check_puts_figures_right_and_writes_only_what_differs(network, redis_conn, localsheets):
+    from services.network import check_sheet
+    from services.plan import WritePlan
+
+    wb, open_other, _ = network
+    for email in ("ann@example.org", "bob@example.org", "ann@example.org"):
+        intake.accept(redis_conn, signature(email))
+    intake_flush.flush(redis_conn, wb, open_other)
+    assert check_sheet(wb, redis_conn)["figures_fixed"] == 0  # the flush left them right
+    # A lost write, a doubled one, a cell a manager typed over.
+    wrong = WritePlan()
+    wrong.update("Members", ("ann@example.org",), **{"Actions taken": 2})
+    wrong.update("Actions", ("snap",), Signatures=7)
+    wrong.update("Sponsors", ("snap", "Tacoma"), **{"Total activists": 0, "New to list": None})
+    wb.apply(wrong)
+    assert check_sheet(wb, redis_conn)["figures_fixed"] == 4
+    assert {r["Slug"]: r["Signatures"] for r in rows(wb, "Actions")}["snap"] == 2
+    assert {r["Email"]: r["Actions taken"] for r in rows(wb, "Members")}["ann@example.org"] == 1
+    tacoma = {r["Group"]: r for r in rows(wb, "Sponsors") if r["Action"] == "snap"}["Tacoma"]
+    assert (tacoma["Total activists"], tacoma["New to list"]) == (2, 2)
+    localsheets.reset()
+    assert check_sheet(wb, redis_conn)["figures_fixed"] == 0
+    assert "values.batchUpdate" not in localsheets.log()["counts"]  # nothing differs: nothing written
