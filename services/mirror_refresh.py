@@ -14,6 +14,7 @@ What a manager left for the app to fill (a new action's Slug, a new sponsor's
 referrer code and Joined at, a group's Slug, a flip of Mode) is noticed here
 and written within one refresh (services/sheet_fills.py).
 """
+import functools
 import hashlib
 import json
 import time
@@ -56,6 +57,7 @@ return dropped
 """
 
 
+@functools.lru_cache(maxsize=256)
 def snake(header):
     return header.lower().replace(" – ", "_").replace("-", "_").replace(" ", "_")
 

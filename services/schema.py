@@ -4,6 +4,7 @@ Owner: "M" a manager types it, "A" the app writes it (warning-protected),
 "M/A" both. Each column has a kind, which gives its parser and formatter.
 """
 import dataclasses
+import functools
 import re
 from datetime import date, datetime, timezone
 
@@ -106,9 +107,9 @@ def parse(column, raw):
             return False
         raise CellProblem(f"'{_short(text)}' should be yes or no")
     if kind == "choice":
-        for choice in column.choices:
-            if header_key(choice) == header_key(text):
-                return choice
+        choice = _choices(column.choices).get(header_key(text))
+        if choice is not None:
+            return choice
         raise CellProblem(f"'{_short(text)}' is not one of: {', '.join(column.choices)}")
     if kind == "sheet_url":
         sheet_id = spreadsheet_id_from_url(text)
@@ -120,6 +121,12 @@ def parse(column, raw):
     if kind == "datetime":
         return _datetime(text)
     raise AssertionError(kind)
+
+
+@functools.lru_cache(maxsize=64)
+def _choices(choices):
+    """A column's choices by their header key: one lookup per cell, not one comparison per choice."""
+    return {header_key(c): c for c in choices}
 
 
 def _date(text):

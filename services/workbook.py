@@ -367,6 +367,7 @@ def read_tab(tab, values, problems):
         return TabData(tab, header, positions, [], last_row=last_row)  # one problem, not one per row
     rows = []
     seen = {}
+    columns = {name: tab.column(name) for name in positions}  # once, not once per cell
     for number, raw in enumerate(values[1:], start=2):
         if not any(str(c).strip() for c in raw):
             continue  # a blank line a manager left
@@ -374,7 +375,7 @@ def read_tab(tab, values, problems):
         for name, i in positions.items():
             cell = raw[i] if i < len(raw) else ""
             try:
-                parsed[name] = schema.parse(tab.column(name), cell)
+                parsed[name] = schema.parse(columns[name], cell)
             except CellProblem as exc:
                 problems.append(Problem(tab.name, number, name, str(exc)))
                 parsed[name] = None
