@@ -1,6 +1,4 @@
 """`rq cron cron.py`: what runs on a schedule. Exactly one `rq cron` process runs."""
-import os
-
 from rq import cron
 
 from services import schedule
@@ -11,6 +9,6 @@ cron.register(schedule.heartbeat, QUEUE_NAME, interval=60)
 cron.register(schedule.flush_outbox, QUEUE_NAME, interval=15, job_timeout=600)
 # Problems and hand-typed Status changes show up in the sheet within minutes.
 cron.register(schedule.check_sheet, QUEUE_NAME, interval=300, job_timeout=600)
-# Pages read the mirror; the sheet is read into it this often (and at most twice a minute).
-cron.register(schedule.refresh_mirror, QUEUE_NAME, interval=int(os.environ.get("MIRROR_REFRESH_SECONDS") or 30),
-              job_timeout=300)
+# Pages read the mirror. Asked every 10 s, it reads the sheet when its copy is MIRROR_REFRESH_SECONDS
+# old (30 by default), and never more than twice a minute.
+cron.register(schedule.refresh_mirror, QUEUE_NAME, interval=min(10, schedule.refresh_every()), job_timeout=300)

@@ -6,9 +6,11 @@ own spreadsheet costs one more read of that spreadsheet. The tab titles come
 from Redis, where the sheet check leaves them every 5 minutes, so a refresh
 needs no metadata read.
 
-Whatever asks for a refresh (the `rq cron` job every MIRROR_REFRESH_SECONDS,
-each flush), the reads are counted in Redis and a refresh that would make more
-than READS_PER_MINUTE in any minute is skipped: traffic never turns into reads.
+A refresh is due when the last read is MIRROR_REFRESH_SECONDS old (30 by
+default); the `rq cron` job asks every 10 seconds and each flush that wrote
+something asks too, and whichever comes first reads. Reads are also counted in
+Redis, and a refresh that would make more than READS_PER_MINUTE in any minute
+is skipped: traffic never turns into reads.
 
 What a manager left for the app to fill (a new action's Slug, a new sponsor's
 referrer code and Joined at, a group's Slug, a flip of Mode) is noticed here
@@ -81,14 +83,25 @@ def _titles(redis, workbook, fresh=False):
     return remember_titles(redis, workbook.metadata()["sheets"])
 
 
-def refresh(redis, workbook, open_other=None, *, settings=None, now=None, force=False):
-    """Read the sheet into the mirror. Returns what it did, or None when the read budget said wait.
+def is_due(redis, every):
+    """Whether the mirror was last read `every` seconds ago or more (or never)."""
+    read_at = redis.hget(m.META, "read_at")
+    if not read_at:
+        return True
+    return (datetime.now(timezone.utc) - datetime.fromisoformat(read_at.decode())).total_seconds() >= every
 
-    `open_other(sheet_id)` gives a Workbook for a partner list kept in its own
-    spreadsheet. Raises SheetsError when the sheet cannot be read; the mirror
-    keeps what it had, and says so (`Mirror.state`).
+
+def refresh(redis, workbook, open_other=None, *, settings=None, now=None, force=False, every=None):
+    """Read the sheet into the mirror. Returns what it did, or None when it was not due or the
+    read budget said wait.
+
+    `every`: skip unless the last read is at least this old (the cron job and
+    the flush both ask; whichever comes first reads). `open_other(sheet_id)`
+    gives a Workbook for a partner list kept in its own spreadsheet. Raises
+    SheetsError when the sheet cannot be read; the mirror keeps what it had,
+    and says so (`Mirror.state`).
     """
-    if not force and not may_read(redis):
+    if not force and ((every and not is_due(redis, every)) or not may_read(redis)):
         return None
     try:
         return _refresh(redis, workbook, open_other, settings, now)

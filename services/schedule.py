@@ -46,7 +46,8 @@ def flush_outbox():
         raise
     if counts.get("plans_written"):
         try:
-            counts["mirror"] = mirror_refresh.refresh(job.connection, workbook, opener, settings=settings)
+            counts["mirror"] = mirror_refresh.refresh(job.connection, workbook, opener, settings=settings,
+                                                      every=refresh_every())
         except SheetsError as exc:
             counts["mirror"] = str(exc)  # the written plans stand; the next refresh reads them
     return counts
@@ -58,14 +59,21 @@ def _workbook_opener(settings, **retries):
     return open_
 
 
+def refresh_every():
+    return int(os.environ.get("MIRROR_REFRESH_SECONDS") or 30)
+
+
 def refresh_mirror(force=False):
-    """Read the tabs pages need into the mirror (skipped when the read budget says wait)."""
+    """Read the tabs pages need into the mirror when it is MIRROR_REFRESH_SECONDS old
+    (and the read budget allows)."""
     job = rq.get_current_job()
+    if not force and not mirror_refresh.is_due(job.connection, refresh_every()):
+        return None  # read recently (by a flush, say): nothing to do, no connection made
     settings = Settings.from_env(os.environ)
     retries = {"retry": FLUSH_PLAN_RETRY, "http_retry": FLUSH_REQUEST_RETRY}
     workbook = Workbook.from_settings(settings, **retries)
     return mirror_refresh.refresh(job.connection, workbook, _workbook_opener(settings, **retries),
-                                  settings=settings, force=force)
+                                  settings=settings, force=force, every=None if force else refresh_every())
 
 
 def check_sheet():
