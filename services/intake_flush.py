@@ -16,6 +16,7 @@ So a submission is in the sheet exactly once, whatever was killed.
 """
 import contextlib
 import json
+import logging
 import threading
 import time
 from datetime import datetime, timezone
@@ -27,6 +28,7 @@ from services.network import SEEDED, StatusMemory
 from services.sheet_setup import init_workbook
 from services.sheets import SheetsError, SheetsUnavailable
 
+log = logging.getLogger("actnet.intake")
 LOCK = "actnet:intake:flush-lock"
 LOCK_SECONDS = 15
 BATCH = 1000
@@ -142,6 +144,8 @@ def _plan_batch(redis, workbook, open_other, batch, now):
     now = now or datetime.now(timezone.utc)
     result = intake_plan.prepare(snap, submissions, lists=lists, now=now, new_id=lambda: intake.new_id(8),
                                  home_group=home_group)
+    for problem in result.problems:
+        log.warning("intake: %s", problem)  # an action's slug and the engine's words; no one's data
     seeded = {s.decode() for s in redis.smembers(SEEDED)}
     with redis.pipeline(transaction=True) as pipe:
         intake.outbox_for(pipe).put(result.home)

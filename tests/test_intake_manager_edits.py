@@ -7,6 +7,7 @@ import time
 
 import pytest
 import requests
+from gspread.utils import rowcol_to_a1
 
 from services import figures, intake, mirror_refresh
 from services.network import check_sheet
@@ -62,12 +63,12 @@ class Manager(threading.Thread):
         column = header.index(name) if name in header else None
         if column is None:
             return
-        letter = _letter(column)
-        self.set_cell(f"{letter}1", name.upper())  # retyped: the same header in other letters
+        cell = rowcol_to_a1(1, column + 1)
+        self.set_cell(cell, name.upper())  # retyped: the same header in other letters
         time.sleep(0.5)
-        self.set_cell(f"{letter}1", name + "x")  # a slip: for a moment the column is unknown
+        self.set_cell(cell, name + "x")  # a slip: for a moment the column is unknown
         time.sleep(1.0)
-        self.set_cell(f"{letter}1", name)
+        self.set_cell(cell, name)
         self.done.append(f"header {name} retyped")
 
     def run(self):
@@ -78,15 +79,6 @@ class Manager(threading.Thread):
     def stop(self):
         self.halt.set()
         self.join(60)
-
-
-def _letter(index):
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def members_by_email(url, sheet_id):
