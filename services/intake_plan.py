@@ -172,7 +172,9 @@ def _deliver(result, snap, slug, journal, shares, lists, now, new_id, home_group
     try:
         outcome = sharing.allocate(scenario)
     except sharing.ScenarioError as exc:
-        result.problems.append(f"{slug}: Share All deliveries wait: {exc}")
+        # The engine's words may name a person; the log gets only where to look.
+        where = str(exc).split(":", 1)[0].split(".", 1)[0]
+        result.problems.append(f"{slug}: Share All deliveries wait: the engine could not read {where}")
         return []
     data_of = _submission_data(snap, result.home, slug)
     new_rows = []
