@@ -13,8 +13,10 @@ run: setup
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The long runs: the sheet away for 10 minutes while signatures keep coming.
+# The long versions of tests that keep a short one in `make test`: the sharing run killed
+# at ten moments; the sheet away for 10 minutes while signatures keep coming.
 soak: setup
+	ACTNET_SOAK=1 $(PY) -m pytest tests/test_run_crash.py $(PYTEST_ARGS)
 	ACTNET_OUTAGE_SECONDS=600 $(PY) -m pytest tests/test_outage.py -k outage -s $(PYTEST_ARGS)
 
 bench: setup

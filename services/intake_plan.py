@@ -18,9 +18,8 @@ A list in a partner's own spreadsheet gets its own plan (one per spreadsheet).
 import dataclasses
 from datetime import datetime, timezone
 
-from services import figures, sharing
+from services import figures, modes, sharing
 from services.plan import WritePlan
-from services.sheet_fills import engine_mode_history, parse_mode_history
 from services.workbook import update_key
 
 SOURCE = {"web": "web", "api": "api", "paper": "api"}  # R2: what came on paper is never shared
@@ -156,9 +155,15 @@ def _deliver(result, snap, slug, journal, shares, lists, now, new_id, home_group
                 changed = row["Status changed"]
                 entries[row["Email"]] = {"status": row["Status"], "changed_at": _stamp(changed) if changed else None}
         scenario_lists[s["group"]] = entries
+    try:
+        # R4: the mode in force when each was made; a flip not yet stamped is stamped now.
+        stamped = modes.stamp(action["Mode history"], action["Mode"], action["Created"], now)
+        history = modes.engine_history(stamped if stamped is not None else action["Mode history"])
+    except modes.ModeHistoryProblem:
+        result.problems.append(f"{slug}: Share All deliveries wait until its Mode history can be read")
+        return []
     scenario = {
-        "seed": 0, "original_sponsor": original,
-        "mode_history": engine_mode_history(parse_mode_history(action["Mode history"]), action["Mode"]),
+        "seed": 0, "original_sponsor": original, "mode_history": history,
         "sponsors": sponsors,
         "submissions": [{"activist": e["email"], "at": _stamp(e["at"]), "referrer_code": e["referrer_code"],
                          "subscribe": bool(e["subscribe"]), "source": SOURCE.get(e["via"], "api")} for e in mine],

@@ -23,7 +23,7 @@ import time
 from datetime import datetime, timezone
 
 from services import mirror as m
-from services import schema, sheet_fills
+from services import modes, schema, sheet_fills
 from services.sheets import SheetsError, SheetsUnavailable
 from services.workbook import group_lists
 
@@ -214,7 +214,11 @@ def parse_questions(text):
 
 def _action(row, home, fills):
     slug = row["Slug"]
-    history = fills.mode_history.get(slug) or sheet_fills.parse_mode_history(row["Mode history"])
+    try:
+        history = [[m.encode(at), mode] for at, mode in modes.parse(fills.mode_history.get(slug)
+                                                                    or row["Mode history"])]
+    except modes.ModeHistoryProblem:
+        history = []  # listed for a person to fix; the page needs only today's mode
     return {"slug": slug, "title": row["Title"] or slug, "ask": row["Ask"] or "", "target": row["Target"],
             "status": row["Status"] or "Draft", "mode": row["Mode"] or "Share All",
             "original_sponsor": row["Original sponsor"] or home, "questions": parse_questions(row["Questions"]),

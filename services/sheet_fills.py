@@ -20,7 +20,7 @@ import time
 import unicodedata
 from datetime import datetime, timezone
 
-from services import schema
+from services import modes, schema
 from services.outbox import Outbox
 from services.plan import WritePlan
 from services.workbook import quote, read_tab
@@ -28,13 +28,12 @@ from services.workbook import quote, read_tab
 PROPOSALS = "actnet:fills"
 REPUT_SECONDS = 300  # a fill not in the sheet after this long is put in the outbox again
 CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
-MODES = {"Share All": "share_all", "Proportional": "proportional"}
 
 
 @dataclasses.dataclass
 class Fills:
     group_slugs: dict = dataclasses.field(default_factory=dict)  # name -> slug
-    mode_history: dict = dataclasses.field(default_factory=dict)  # slug -> [[at, mode]]
+    mode_history: dict = dataclasses.field(default_factory=dict)  # slug -> the Mode history cell's text
     created: dict = dataclasses.field(default_factory=dict)  # slug -> datetime
     sponsors: dict = dataclasses.field(default_factory=dict)  # (action, group) -> {column: value}
     count: int = 0
@@ -57,34 +56,6 @@ def unique(slug, taken):
 
 def new_code(group_slug):
     return f"{group_slug[:20]}-{''.join(secrets.choice(CODE_ALPHABET) for _ in range(8))}"
-
-
-def format_mode_history(history):
-    """One line per change: `2026-11-02T17:00:00Z Proportional`."""
-    return "\n".join(f"{at} {mode}" for at, mode in history)
-
-
-def parse_mode_history(text):
-    history = []
-    for line in (text or "").splitlines():
-        at, _, mode = line.strip().partition(" ")
-        mode = mode.strip()
-        if not at or mode not in MODES:
-            continue
-        try:
-            datetime.fromisoformat(at.replace("Z", "+00:00"))
-        except ValueError:
-            continue
-        history.append([at, mode])
-    return history
-
-
-def engine_mode_history(history, current_mode):
-    """Mode history as the engine reads it (R4). Before the app has recorded
-    anything, the action has been in its current mode all along."""
-    if not history:
-        return [{"at": "1970-01-01T00:00:00Z", "mode": MODES.get(current_mode or "Share All", "share_all")}]
-    return [{"at": at, "mode": MODES[mode]} for at, mode in history]
 
 
 def _stamp(dt):
@@ -118,29 +89,28 @@ class _Proposals:
 
 
 def _notice_mode(props, fills, row, now):
-    """R4: each change of Mode goes into Mode history with the time the app first saw it.
+    """R4: a change of Mode goes into Mode history with the time the app first saw it (services/modes.py).
 
     The history the app last wrote is kept in Redis too, so a flip noticed
     before the previous line reached the sheet extends it rather than losing it.
     """
     slug = row["Slug"]
-    in_sheet = parse_mode_history(row["Mode history"])
+    in_sheet = row["Mode history"] or ""
     field = f"history:{slug}"
-    kept = json.loads(props.redis.hget(PROPOSALS, field) or "[]")
-    history = in_sheet if len(in_sheet) >= len(kept) else kept
-    mode = row["Mode"] or "Share All"
-    if not history:
-        # An action nobody recorded yet has been in its mode since it was made.
-        history = [[_stamp(row["Created"] or fills.created.get(slug) or now), mode]]
-    elif history[-1][1] != mode:
-        history = history + [[_stamp(now), mode]]
+    kept = (props.redis.hget(PROPOSALS, field) or b"").decode()
+    try:
+        base = in_sheet if len(modes.parse(in_sheet)) >= len(modes.parse(kept)) else kept
+        stamped = modes.stamp(base, row["Mode"], row["Created"] or fills.created.get(slug), now)
+    except modes.ModeHistoryProblem:
+        return  # a person must fix the cell (the hourly run says which line); nothing is stamped over it
+    history = stamped if stamped is not None else base
     if history == in_sheet:
         return
     fills.mode_history[slug] = history
     if history != kept or props.due(field):
-        props.redis.hset(PROPOSALS, field, json.dumps(history))
+        props.redis.hset(PROPOSALS, field, history)
         props.mark_put(field)
-        props.plan.update("Actions", (slug,), **{"Mode history": format_mode_history(history)})
+        props.plan.update("Actions", (slug,), **{"Mode history": history})
 
 
 def notice(redis, workbook, snap, *, now, base_url=""):
