@@ -9,7 +9,7 @@ import pytest
 import redis
 import requests
 
-from services import intake, mirror_refresh
+from services import intake, intake_flush, mirror_refresh
 from tests.intake_helpers import make_network, signature, workbook
 from tests.processes import Cron, RedisServer, Worker, worker_env
 
@@ -118,8 +118,10 @@ def test_2000_signatures_while_the_worker_is_killed_three_times(network, redis_u
     try:
         started = time.monotonic()
         feeder.start()
+        mid_flush = 0
         for moment in sorted(rng.uniform(1, 12) for _ in range(3)):
             time.sleep(max(0.0, started + moment - time.monotonic()))
+            mid_flush += bool(redis_conn.exists(intake_flush.LOCK))  # a flush was under way
             worker.kill()
             worker.start()
         feeder.join()
@@ -131,7 +133,8 @@ def test_2000_signatures_while_the_worker_is_killed_three_times(network, redis_u
         localsheets.reset()
     assert worker.kills >= 3
     written, delivered = check_sheet_holds(localsheets.url, home, olympia, accepted, accepted)
-    print(f"\n{written} submissions written once, {delivered} deliveries once, worker killed {worker.kills} times")
+    print(f"\n{written} submissions written once, {delivered} deliveries once; the worker was SIGKILLed 3 "
+          f"times, {mid_flush} of them while it held the flush lock")
 
 
 def test_nothing_acknowledged_a_second_before_redis_dies_is_lost(localsheets, tmp_path):
