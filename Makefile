@@ -13,9 +13,12 @@ run: setup
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The long versions of tests that keep a short one in `make test`; -s shows the soak's four counts.
+# The long versions of tests that keep a short one in `make test`: the sharing run killed
+# at ten moments; the 2-minute write soak under a manager's hands (-s shows its four counts);
+# the sheet away for 10 minutes while signatures keep coming.
 soak: setup
 	ACTNET_SOAK=1 $(PY) -m pytest -s tests/test_run_crash.py tests/test_soak.py $(PYTEST_ARGS)
+	ACTNET_OUTAGE_SECONDS=600 $(PY) -m pytest tests/test_outage.py -k outage -s $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) bench/sharing.py

@@ -9,5 +9,8 @@ cron.register(schedule.heartbeat, QUEUE_NAME, interval=60)
 cron.register(schedule.flush_outbox, QUEUE_NAME, interval=15, job_timeout=600)
 # Problems and hand-typed Status changes show up in the sheet within minutes.
 cron.register(schedule.check_sheet, QUEUE_NAME, interval=300, job_timeout=600)
+# Pages read the mirror. Asked every 10 s, it reads the sheet when its copy is MIRROR_REFRESH_SECONDS
+# old (30 by default), and never more than twice a minute.
+cron.register(schedule.refresh_mirror, QUEUE_NAME, interval=min(10, schedule.refresh_every()), job_timeout=300)
 # The sharing run, at the top of every hour (R13); a long one makes the next exit at once.
 cron.register(schedule.sharing_run, QUEUE_NAME, cron="0 * * * *", job_timeout=3600)

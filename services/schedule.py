@@ -4,11 +4,11 @@ from datetime import datetime, timezone
 
 import rq
 
-from services import network, runs
+from services import intake_flush, mirror_refresh, network, runs
 from services.config import Settings
 from services.outbox import Outbox
 from services.run_state import RunInProgress
-from services.sheets import RetryPolicy
+from services.sheets import RetryPolicy, SheetsError, SheetsUnavailable
 from services.workbook import Workbook
 
 HEARTBEAT_KEY = "actnet:cron:heartbeat"
@@ -32,12 +32,49 @@ FLUSH_PLAN_RETRY = RetryPolicy(attempts=3, base=2.0, cap=8.0)
 
 
 def flush_outbox():
-    """Write what is waiting for the spreadsheet. If the sheet is unreachable the
-    job fails and the plans stay queued for the next one."""
+    """Write what is waiting for the spreadsheet (plans, then new submissions), then
+    refresh the mirror if the read budget allows. If the sheet is unreachable the
+    job fails and everything stays queued for the next one."""
     job = rq.get_current_job()
-    workbook = Workbook.from_settings(Settings.from_env(os.environ), retry=FLUSH_PLAN_RETRY,
-                                      http_retry=FLUSH_REQUEST_RETRY)
-    return Outbox(job.connection).flush(workbook)
+    settings = Settings.from_env(os.environ)
+    retries = {"retry": FLUSH_PLAN_RETRY, "http_retry": FLUSH_REQUEST_RETRY}
+    workbook = Workbook.from_settings(settings, **retries)
+    opener = _workbook_opener(settings, **retries)
+    try:
+        counts = intake_flush.flush(job.connection, workbook, opener)
+    except SheetsUnavailable as exc:
+        mirror_refresh.note_unreachable(job.connection, exc)
+        raise
+    if counts.get("plans_written"):
+        try:
+            counts["mirror"] = mirror_refresh.refresh(job.connection, workbook, opener, settings=settings,
+                                                      every=refresh_every())
+        except SheetsError as exc:
+            counts["mirror"] = str(exc)  # the written plans stand; the next refresh reads them
+    return counts
+
+
+def _workbook_opener(settings, **retries):
+    def open_(sheet_id):
+        return Workbook.from_settings(settings.replace(sheet_id=sheet_id), **retries)
+    return open_
+
+
+def refresh_every():
+    return int(os.environ.get("MIRROR_REFRESH_SECONDS") or 30)
+
+
+def refresh_mirror(force=False):
+    """Read the tabs pages need into the mirror when it is MIRROR_REFRESH_SECONDS old
+    (and the read budget allows)."""
+    job = rq.get_current_job()
+    if not force and not mirror_refresh.is_due(job.connection, refresh_every()):
+        return None  # read recently (by a flush, say): nothing to do, no connection made
+    settings = Settings.from_env(os.environ)
+    retries = {"retry": FLUSH_PLAN_RETRY, "http_retry": FLUSH_REQUEST_RETRY}
+    workbook = Workbook.from_settings(settings, **retries)
+    return mirror_refresh.refresh(job.connection, workbook, _workbook_opener(settings, **retries),
+                                  settings=settings, force=force, every=None if force else refresh_every())
 
 
 def check_sheet():
@@ -46,12 +83,13 @@ def check_sheet():
     made by hand; take off row tags a dead job left behind."""
     job = rq.get_current_job()
     workbook = Workbook.from_settings(Settings.from_env(os.environ))
-    outbox = Outbox(job.connection)
-    if outbox.held_back()[0]:
-        found = {"held_plans_written": outbox.retry_held(workbook)}
-    else:
-        found = {}
-    found.update(network.check_sheet(workbook, job.connection))
+    # Under the flush lock: the derived figures are recomputed from a journal no flush is adding to.
+    with intake_flush.exclusive(job.connection, wait=120) as held:
+        if not held:
+            return {"skipped": "a flush held the sheet for two minutes; the next check will run"}
+        outbox = Outbox(job.connection)
+        found = {"held_plans_written": outbox.retry_held(workbook)} if outbox.held_back()[0] else {}
+        found.update(network.check_sheet(workbook, job.connection))
     found["row_tags_swept"] = workbook.sweep_row_tags()
     return found
 

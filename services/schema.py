@@ -4,6 +4,7 @@ Owner: "M" a manager types it, "A" the app writes it (warning-protected),
 "M/A" both. Each column has a kind, which gives its parser and formatter.
 """
 import dataclasses
+import functools
 import re
 from datetime import date, datetime, timezone
 
@@ -139,9 +140,9 @@ def parse(column, raw):
             return False
         raise CellProblem(f"'{_short(text)}' should be yes or no")
     if kind == "choice":
-        for choice in column.choices:
-            if header_key(choice) == header_key(text):
-                return choice
+        choice = _choices(column.choices).get(header_key(text))
+        if choice is not None:
+            return choice
         raise CellProblem(f"'{_short(text)}' is not one of: {', '.join(column.choices)}")
     if kind == "sheet_url":
         sheet_id = spreadsheet_id_from_url(text)
@@ -153,6 +154,12 @@ def parse(column, raw):
     if kind == "datetime":
         return _datetime(text)
     raise AssertionError(kind)
+
+
+@functools.lru_cache(maxsize=64)
+def _choices(choices):
+    """A column's choices by their header key: one lookup per cell, not one comparison per choice."""
+    return {header_key(c): c for c in choices}
 
 
 def _date(text):
@@ -251,7 +258,8 @@ SPONSORS = Tab("Sponsors", ("Action", "Group"), (
 SUBMISSIONS = Tab("Submissions", ("Id",), (Column("Id", "A", exact=True),) + tuple(Column(n, "A", k) for n, k in (
     ("At", "datetime"), ("Action", "text"), ("Email", "email"), ("First name", "text"),
     ("Last name", "text"), ("ZIP", "text"), ("Referrer code", "text"), ("Source code", "text"),
-    ("Subscribe", "yesno"), ("Via", "text"), ("Answers", "text"))), "Written by the app only.")
+    ("Subscribe", "yesno"), ("Via", "text"), ("Answers", "text"), ("Shown to", "text"))),
+    "Written by the app only.")
 SHARES = Tab("Shares", ("Action", "Email", "Group", "Kind"), tuple(Column(n, "A", k) for n, k in (
     ("At", "datetime"), ("Run", "text"), ("Action", "text"), ("Email", "email"), ("Group", "text"),
     ("Kind", "text"), ("Subscribed", "yesno"), ("New to list", "yesno"), ("Why", "text"))),
@@ -297,7 +305,8 @@ _NOTES = {
                     "Last name": "As typed on the page.", "ZIP": "As typed on the page.",
                     "Referrer code": "The code in the link they used, if any.", "Source code": "Where the link was posted, if tagged.",
                     "Subscribe": "yes if they ticked the box to hear more.", "Via": "web (the action page) or api.",
-                    "Answers": "Their answers to the action's extra questions."},
+                    "Answers": "Their answers to the action's extra questions.",
+                    "Shown to": "The groups the consent line named to them."},
     "Shares": {"At": "When it happened (UTC).", "Run": "The run that did it.", "Action": "The action's Slug.",
                "Email": "The activist.", "Group": "The group that received them.", "Kind": "share, delivery or referral.",
                "Subscribed": "yes if they joined the list subscribed.", "New to list": "yes if they were not on the list before.",
