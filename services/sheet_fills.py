@@ -13,7 +13,6 @@ Referrer codes carry ~40 random bits after the group's slug (`tacoma-k7q2m9xd`):
 readable, and not guessable from a group's name and an action's slug.
 """
 import dataclasses
-import json
 import re
 import secrets
 import time
