@@ -20,7 +20,8 @@ def init_app(app):
 
 
 def compress(response):
-    if (response.status_code < 200 or response.status_code in (204, 206, 304) or request.method == "HEAD"
+    if (not 200 <= response.status_code < 300 and response.status_code < 400 or response.status_code in (204, 206)
+            or request.method == "HEAD"
             or response.mimetype not in COMPRESSIBLE or "Content-Encoding" in response.headers):
         return response
     response.vary.add("Accept-Encoding")

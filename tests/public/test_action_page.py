@@ -190,7 +190,12 @@ def test_a_bot_that_fills_the_hidden_field_is_thanked_and_ignored(client, networ
 
 
 def test_a_page_open_too_long_comes_back_with_what_was_typed(client, network, redis_conn):
-    stale = sign(client, csrf_token="InNpZ246ZnVuZC1udXRyaXRpb24i.aaaaaa.not-a-signature", first_name="Fay")
+    import time
+
+    from views.protection import public_form_token
+
+    thirteen_hours_old = public_form_token("test-secret", "sign:fund-nutrition", now=time.time() - 13 * 3600)
+    stale = sign(client, csrf_token=thirteen_hours_old, first_name="Fay")
     assert stale.status_code == 200
     soup = soup_of(stale)
     assert "This page was open too long, so here it is again with what you typed" in soup.find(class_="notice").text
@@ -200,6 +205,15 @@ def test_a_page_open_too_long_comes_back_with_what_was_typed(client, network, re
     resent = client.post("/a/fund-nutrition", data={"csrf_token": fresh, "email": "fay@example.org", "zip": "98101",
                                                      "question_2": "x"})
     assert resent.status_code == 303
+
+
+def test_a_token_from_the_last_hours_still_signs(client, network):
+    import time
+
+    from views.protection import public_form_token
+
+    eleven_hours_old = public_form_token("test-secret", "sign:fund-nutrition", now=time.time() - 11 * 3600)
+    assert sign(client, csrf_token=eleven_hours_old).status_code == 303
 
 
 def test_a_token_made_for_one_action_does_not_sign_another(client, network, redis_conn):
