@@ -118,6 +118,23 @@ def test_signing_goes_to_intake_and_on_to_thank_you_keeping_the_codes(client, ne
     assert submission["shown_to"] == [HOME, TACOMA, OLYMPIA]
 
 
+def test_no_google_call_on_the_request_path(client, network, localsheets):
+    localsheets.reset()
+    assert client.get(f"/a/fund-nutrition?ref={CODES[TACOMA]}").status_code == 200
+    assert sign(client, query=f"?ref={CODES[TACOMA]}").status_code == 303
+    assert client.get(f"/a/fund-nutrition/thanks?ref={CODES[TACOMA]}").status_code == 200
+    assert client.get(f"/a/fund-nutrition/qr.svg?ref={CODES[TACOMA]}").status_code == 200
+    assert localsheets.log()["counts"] == {}
+
+
+def test_a_repeat_signature_updates_the_earlier_one(client, fresh_network):
+    assert sign(client, email="rae@example.org", last_name="Smith", subscribe=None).status_code == 303
+    assert sign(client, email="Rae@Example.org ", last_name="Smith-Jones").status_code == 303
+    fresh_network.flush()
+    [rae] = [r for r in fresh_network.rows("Members") if r["Email"] == "rae@example.org"]
+    assert rae["Last name"] == "Smith-Jones" and rae["Status"] == "subscribed"  # the latest carries the data
+
+
 def test_a_source_code_with_other_characters_is_dropped(client, network, redis_conn):
     assert sign(client, query="?source=<b>x</b>").status_code == 303
     assert queued(redis_conn)[0]["source_code"] is None
@@ -133,6 +150,12 @@ def test_the_thank_you_page_keeps_the_referrer_code_in_every_share_link(client, 
     assert hrefs["WhatsApp"].startswith("https://wa.me/?text=") and "ref%3Dtacoma-7f3a" in hrefs["WhatsApp"]
     assert hrefs["Email"].startswith("mailto:?subject=") and "ref%3Dtacoma-7f3a" in hrefs["Email"]
     assert soup.find("img", src=f"/a/fund-nutrition/qr.svg?ref={CODES[TACOMA]}")
+
+
+def test_without_a_thank_you_text_the_page_says_thank_you_in_its_own_words(client, network):
+    soup = soup_of(client.get("/a/protect-snap/thanks"))
+    assert "You have signed “Protect SNAP”" in soup.get_text()
+    assert soup.select(".share a")[-1]["href"] == "http://127.0.0.1:5000/a/protect-snap"  # no code to keep
 
 
 def test_the_qr_code_is_an_svg_of_the_link_with_its_code(client, network):

@@ -26,6 +26,8 @@ def no_markup_from(soup, payloads):
     for script in soup.find_all("script"):
         assert script.get("src") and "alert" not in script.get_text()
     assert not soup.find(attrs={"onerror": True}) and not soup.find("img", src="x")
+    for link in soup.find_all("a", href=True):  # no one's text became a link
+        assert link["href"].startswith(("/", "http://127.0.0.1:5000/", "sms:", "mailto:", "https://wa.me/")), link
     text = soup.get_text()
     for payload in payloads:
         if payload.startswith(("<", '"')):

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from services import unsubscribe
-from tests.public.conftest import CODES, TACOMA
+from tests.public.conftest import CODES, HOME, OLYMPIA, TACOMA
 
 KB = 1000
 
@@ -46,6 +46,7 @@ def test_sign_with_javascript_on_through_a_ref_link(app, page, live_server, fres
     fresh_network.flush()
     [row] = fresh_network.rows("Submissions")
     assert row["Email"] == "sam@example.org" and row["Referrer code"] == CODES[TACOMA] and row["Via"] == "web"
+    assert row["Shown to"] == f"{HOME}, {TACOMA}, {OLYMPIA}"  # what the consent line named to Sam
 
 
 def test_sign_with_javascript_off(page_without_js, live_server, fresh_network):
