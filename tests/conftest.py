@@ -281,33 +281,47 @@ AXE_RUNNER = """
 
 
 class AccessibilityCheck:
-    """axe-core's violations on the pages one browser context showed, gathered as they load."""
+    """axe-core's violations on the pages one browser context showed, gathered as they load.
 
-    def __init__(self, context):
+    `elsewhere` are addresses whose pages are not actnet's (localsheets' grid
+    page stands in for Google's own) and are not held to this check."""
+
+    def __init__(self, context, elsewhere=()):
         if not AXE.exists():
             missing("axe-core", "run `make setup` to fetch the axe-core package")
         self.found = []
+        self.elsewhere = tuple(elsewhere)
         context.expose_binding("__actnetAxeReport", self._report)
         context.add_init_script(script=AXE.read_text() + AXE_RUNNER)
 
     def _report(self, source, url, violations):
+        if self.elsewhere and url.startswith(self.elsewhere):
+            return
         for v in violations:
             if (url, v["id"]) not in {(u, seen["id"]) for u, seen in self.found}:
                 self.found.append((url, v))
 
     def finish(self, page):
         """Check the page still open as it is now, then assert nothing was found anywhere."""
-        if not page.is_closed() and page.url.startswith("http"):
+        if not page.is_closed() and page.url.startswith("http") and not (
+                self.elsewhere and page.url.startswith(self.elsewhere)):
             page.evaluate("() => window.__actnetAxeCheck()")
         assert not self.found, "axe-core found accessibility problems:\n" + "\n".join(
             f"{url}: {v['id']} ({v['help']}): {v['nodes'][:3]}" for url, v in self.found)
 
 
+def not_actnet(request):
+    """The spreadsheet's own pages, when the test has localsheets: not actnet's to make accessible."""
+    if "localsheets_server" in request.fixturenames:
+        return (request.getfixturevalue("localsheets_server").url,)
+    return ()
+
+
 @pytest.fixture
-def page(chromium):
-    """A phone-sized page; every page it shows is checked by axe-core at the end of the test."""
+def page(chromium, request):
+    """A phone-sized page; every page of actnet it shows is checked by axe-core at the end of the test."""
     context = chromium.new_context(viewport={"width": 390, "height": 844})  # a phone
-    check = AccessibilityCheck(context)
+    check = AccessibilityCheck(context, elsewhere=not_actnet(request))
     page = context.new_page()
     try:
         yield page
