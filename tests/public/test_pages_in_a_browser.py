@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from services import unsubscribe
 from tests.public.conftest import CODES, HOME, OLYMPIA, TACOMA
@@ -56,7 +57,7 @@ def test_sign_with_javascript_off(page_without_js, live_server, fresh_network):
     page.fill("#zip", "98101")
     page.get_by_role("button", name="Sign").click()
     assert page.locator("#email-error").inner_text().startswith("Check your email address.")
-    assert page.evaluate("document.activeElement.id") == "email"  # autofocus, no script needed
+    expect(page.locator("#email")).to_be_focused()  # autofocus, no script needed (the browser focuses it soon after load)
     page.fill("#email", "sam@example.org")
     page.get_by_role("button", name="Sign").click()
     page.wait_for_url("**/a/protect-snap/thanks")
@@ -77,7 +78,7 @@ def test_the_inline_errors_with_javascript_on(page, live_server, network):
     assert page.locator("#zip-error").inner_text() == "Enter your ZIP or postal code."
     assert page.locator("#question_2-error").inner_text() == "Answer this question."
     assert page.get_attribute("#email", "aria-describedby") == "email-error"
-    assert page.evaluate("document.activeElement.id") == "email"
+    expect(page.locator("#email")).to_be_focused()
     assert page.input_value("#email") == "bob@"
 
 
