@@ -163,9 +163,33 @@ def settings_overrides(redis_url, localsheets, sheet_id, tmp_path):
             "secret_key": "test-secret", "testing": True, "var_dir": tmp_path}
 
 
+def close_app(app):
+    """Close the app's Redis connections now: left to the garbage collector, a socket
+    in a collected cycle warns (ResourceWarning), and warnings are errors here."""
+    client = app.extensions.get("actnet.redis")
+    if client is not None:
+        client.close()
+
+
+@pytest.fixture
+def make_app(settings_overrides, redis_conn):
+    """Apps with settings of their own (`make_app(ratelimit_enabled=False)`), closed after the test."""
+    made = []
+
+    def make(**overrides):
+        made.append(create_app({**settings_overrides, **overrides}))
+        return made[-1]
+
+    yield make
+    for app in made:
+        close_app(app)
+
+
 @pytest.fixture
 def app(settings_overrides, redis_conn):
-    return create_app(settings_overrides)
+    app = create_app(settings_overrides)
+    yield app
+    close_app(app)
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -272,10 +272,8 @@ def test_pages_carry_the_security_headers(client, network):
     assert "Strict-Transport-Security" not in headers  # only when served over HTTPS
 
 
-def test_in_production_cookies_are_secure_and_https_is_kept(settings_overrides, redis_conn):
-    from app import create_app
-
-    app = create_app({**settings_overrides, "base_url": "https://act.example"})
+def test_in_production_cookies_are_secure_and_https_is_kept(make_app):
+    app = make_app(base_url="https://act.example")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.test_client().get("/").headers["Strict-Transport-Security"].startswith("max-age=")

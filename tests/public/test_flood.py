@@ -2,14 +2,12 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from app import create_app
 from services import intake
 
 
 @pytest.fixture
-def limited_client(settings_overrides, network):
-    app = create_app({**settings_overrides, "ratelimit_per_address": "5 per minute",
-                      "ratelimit_per_action": "100 per minute"})
+def limited_client(make_app, network):
+    app = make_app(ratelimit_per_address="5 per minute", ratelimit_per_action="100 per minute")
     return app.test_client()
 
 
@@ -40,16 +38,15 @@ def test_with_htmx_the_slowed_form_comes_back_in_place(limited_client):
     assert slowed.get_data(as_text=True).lstrip().startswith('<form id="sign"')
 
 
-def test_one_action_flooded_from_many_addresses_is_capped(settings_overrides, network):
-    app = create_app({**settings_overrides, "ratelimit_per_address": "50 per minute",
-                      "ratelimit_per_action": "3 per minute"})
+def test_one_action_flooded_from_many_addresses_is_capped(make_app, network):
+    app = make_app(ratelimit_per_address="50 per minute", ratelimit_per_action="3 per minute")
     client = app.test_client()
     answers = [sign_from(client, f"203.0.113.{n}", f"p{n}@example.org").status_code for n in range(4)]
     assert answers == [303, 303, 303, 429]
 
 
-def test_limits_can_be_turned_off_for_load_tests(settings_overrides, network):
-    app = create_app({**settings_overrides, "ratelimit_per_address": "1 per minute", "ratelimit_enabled": False})
+def test_limits_can_be_turned_off_for_load_tests(make_app, network):
+    app = make_app(ratelimit_per_address="1 per minute", ratelimit_enabled=False)
     client = app.test_client()
     assert [sign_from(client, "203.0.113.5", f"x{n}@example.org").status_code for n in range(3)] == [303] * 3
 
