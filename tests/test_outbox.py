@@ -175,7 +175,6 @@ def test_a_slow_flush_keeps_its_lock_so_no_twin_appends_the_same_rows(workbook, 
 
 def test_a_managers_edit_from_a_page_may_set_the_managers_columns(open_workbook, redis_conn):
     """Only an edit marked as the manager's own (plan.edit) writes a manager's column."""
-
     wb = open_workbook(("Actions",))
     first = WritePlan()
     first.append("Actions", {"Title": "Old", "Slug": "a1", "Status": "Draft"})
