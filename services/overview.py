@@ -6,9 +6,7 @@ dashboard renders in milliseconds at 100,000 members (bench/dashboard.py).
 import re
 from datetime import datetime, timedelta, timezone
 
-from services import charts, schema
-
-DAILY = "actnet:manage:daily:{}"  # hash day (ISO) -> signatures that day, for the chart
+from services import activity, charts, schema
 
 
 def _now(now):
@@ -40,11 +38,10 @@ def stage_chart(figures):
 
 
 def signatures_by_day(redis, slug, days=14, now=None):
-    """Signatures per day over the last `days` days (quiet days as 0)."""
+    """New activists per day over the last `days` days (quiet days as 0), from the journal's times."""
     today = _now(now).date()
     first = today - timedelta(days=days - 1)
-    raw = redis.hgetall(DAILY.format(slug))
-    counts = {k.decode(): int(v) for k, v in raw.items()}
+    counts = activity.read(redis, slug)
     return [(d, counts.get(d.isoformat(), 0)) for d in charts.day_range(first, today)]
 
 
