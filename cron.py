@@ -16,3 +16,5 @@ cron.register(schedule.refresh_links, QUEUE_NAME, interval=60, job_timeout=120)
 # Pages read the mirror; the sheet is read into it this often (and at most twice a minute).
 cron.register(schedule.refresh_mirror, QUEUE_NAME, interval=int(os.environ.get("MIRROR_REFRESH_SECONDS") or 30),
               job_timeout=300)
+# The sharing run, at the top of every hour (R13); a long one makes the next exit at once.
+cron.register(schedule.sharing_run, QUEUE_NAME, cron="0 * * * *", job_timeout=3600)
