@@ -7,7 +7,8 @@ hash in one Redis HGET: a guessed, truncated or unknown token costs the same
 work and finds nothing, so it cannot be told apart from any other miss.
 
 The Co-leaders tab is the record: a manager types `yes` in Revoked (or deletes
-the row) and `sync` turns the link off at the next refresh. Links made or
+the row) and `sync`, called by each mirror refresh (services/mirror_refresh.py,
+whose one batchGet reads the tab), turns the link off. Links made or
 turned off on a page are in Redis at once and reach the sheet through the outbox.
 """
 import dataclasses
@@ -173,8 +174,3 @@ def sync(redis, co_leaders):
     if changed:
         redis.hset(INDEX, mapping={h: link.to_json() for h, link in changed.items()})
     return len(changed)
-
-
-def refresh(workbook, redis):
-    """Read the Co-leaders tab (one call) and sync the links with it."""
-    return sync(redis, workbook.snapshot([TAB], titles=[TAB])[TAB])

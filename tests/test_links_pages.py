@@ -131,3 +131,21 @@ def test_forgetting_the_link_ends_the_session(client, manager):
     page = client.get("/manage/links")
     assert client.post("/l/forget", data={"csrf_token": csrf(page)}).status_code == 303
     assert client.get("/manage").status_code == 403
+
+
+def test_a_manager_makes_a_partner_groups_link_that_opens_that_group_alone(client, manager, redis_conn, app):
+    import json
+
+    from services import mirror
+
+    redis_conn.set(mirror.GROUPS, json.dumps([{"name": "Seattle RESULTS", "slug": "seattle"},
+                                              {"name": "Tacoma Hunger Coalition", "slug": "tacoma"}]))
+    page = client.get("/manage/links")
+    choices = [o["value"] for o in BeautifulSoup(page.data, "html.parser").find(id="scope").find_all("option")]
+    assert choices == [links.NETWORK, "Tacoma Hunger Coalition"]  # never the home group alone
+    response = client.post("/manage/links", data={"csrf_token": csrf(page), "name": "Priya",
+                                                  "scope": "Tacoma Hunger Coalition"})
+    url = re.search(r'value="(http[^"]+/l/[^"]+)"', client.get(response.headers["Location"]).get_data(as_text=True))
+    priya = app.test_client()
+    assert priya.get("/l/" + url.group(1).split("/l/")[1]).headers["Location"] == "/partner"
+    assert priya.get("/partner").status_code == 200 and priya.get("/manage").status_code == 403

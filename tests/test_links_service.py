@@ -124,11 +124,15 @@ def test_a_missing_tab_changes_no_link(redis_conn, open_workbook):
     assert not links.find(redis_conn, token).revoked
 
 
-def test_the_refresh_reads_the_tab_in_one_call(redis_conn, open_workbook, localsheets):
+def test_yes_typed_in_revoked_turns_the_link_off_within_one_mirror_refresh_and_no_extra_read(
+        redis_conn, open_workbook, localsheets):
+    from services import mirror_refresh
+
     token, link = links.create(redis_conn, "Dev", links.NETWORK, now=NOW)
     wb = _sheet_rows(open_workbook, redis_conn)
+    mirror_refresh.remember_titles(redis_conn, wb.metadata()["sheets"])
     _set_cell(wb, "Co-leaders", link.token_hash, "Revoked", "yes")
     localsheets.reset()
-    links.refresh(wb, redis_conn)
+    mirror_refresh.refresh(redis_conn, wb, force=True)
     assert links.find(redis_conn, token).revoked
-    assert localsheets.log()["total"] == 1
+    assert localsheets.log()["total"] == 1  # the mirror's one batchGet, which reads Co-leaders too

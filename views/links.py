@@ -5,6 +5,7 @@ from services import links
 from views import redis_connection, settings
 from views.access import SESSION_KEY, refused, requires_scope, turned_off, who_to_ask
 from views.manager_forms import LinkForm, RevokeForm
+from views.network_data import partner_group_names
 
 bp = Blueprint("links", __name__)
 
@@ -42,7 +43,7 @@ def _share_url(token):
 @requires_scope("network")
 def link_list():
     """Everyone holding a link, and the form to make one."""
-    form = LinkForm()
+    form = LinkForm(groups=partner_group_names())
     return _link_page(form)
 
 
@@ -59,7 +60,7 @@ def _link_page(form, status=200):
 @requires_scope("network")
 def link_create():
     """Make a link for a co-leader (the whole network) or a partner group's contact (that group)."""
-    form = LinkForm()
+    form = LinkForm(groups=partner_group_names())
     if not form.validate_on_submit():
         return _link_page(form)  # 200 with the messages beside the fields: htmx swaps it
     token, link = links.create(redis_connection(), form.name.data, form.scope.data, email=form.email.data,
