@@ -91,7 +91,20 @@ def create_action(redis, fields, taken_slugs, home_group, now=None):
               "signatures": 0, "created": _iso(now), "mode_history": [row["Mode history"].split(" ", 1)],
               "at": now.timestamp()}
     redis.hset(PENDING_NEW, slug, json.dumps(record))
+    _show_publicly(redis, record, now)
     return slug
+
+
+def _show_publicly(redis, record, now):
+    """Put a new action in the mirror at once, so its public page (and signing, if it is Live)
+    works before the sheet has the row. The mirror's next refresh that reads the row keeps it
+    for good; if the sheet never takes it, it lapses with the pending change."""
+    from services import mirror
+
+    shown = {k: record[k] for k in ("slug", "title", "ask", "target", "status", "mode", "original_sponsor",
+                                    "questions", "thank_you", "mode_history")}
+    shown.update(sheet_signatures=0, created=now)
+    redis.set(mirror.action_key(record["slug"]), mirror.dumps(shown), ex=PENDING_SECONDS, nx=True)
 
 
 def edit_action(redis, action, fields, now=None):
@@ -136,23 +149,39 @@ def _pending_new(redis):
 
 
 def referrer_code(group_slug, taken):
-    """A code that credits a group on one action: its slug and four random characters (R10)."""
+    """A code that credits a group on one action (R10): its slug and ~40 random bits, as the
+    sheet's own fills make them (services/sheet_fills.py), so no code is guessed from a name."""
+    from services.sheet_fills import new_code
+
     while True:
-        code = f"{group_slug or 'group'}-{secrets.token_hex(2)}"
+        code = new_code(group_slug or "group")
         if code not in taken:
             return code
 
 
-def add_sponsor(redis, slug, group, group_slug, limit, taken_codes, now=None):
-    """A group joins an action as an Active sponsor from now on (R3), with its own referrer code."""
+def invite_sponsor(redis, slug, group, limit, now=None):
+    """Invite a group to co-sponsor: a Sponsors row with Status Invited. It receives no one
+    and has no referrer link until it joins (R3: Joined at is when it became Active)."""
     now = _now(now)
-    code = referrer_code(group_slug, set(taken_codes))
     plan = WritePlan()
-    plan.append("Sponsors", {"Action": slug, "Group": group, "Limit": limit, "Status": "Active",
-                             "Joined at": now, "Referrer code": code})
+    plan.append("Sponsors", {"Action": slug, "Group": group, "Limit": limit, "Status": "Invited"})
     Outbox(redis).put(plan)
-    _pend_sponsor(redis, slug, group, {"group": group, "limit": limit, "status": "Active", "joined_at": _iso(now),
-                                       "referrer_code": code, "new": True}, now)
+    _pend_sponsor(redis, slug, group, {"group": group, "limit": limit, "status": "Invited", "new": True}, now)
+
+
+def activate_sponsor(redis, slug, group, group_slug, code=None, taken_codes=(), base_url="", now=None):
+    """The group joins: Status Active and Joined at now (R3), and its referrer code (kept if it
+    had one, so links already handed out still count). Returns the code."""
+    now = _now(now)
+    code = code or referrer_code(group_slug, set(taken_codes))
+    plan = WritePlan()
+    plan.edit("Sponsors", (slug, group), Status="Active")
+    cells = {"Joined at": now, "Referrer code": code}
+    if base_url:
+        cells["Referrer link"] = f"{base_url}/a/{slug}?ref={code}"
+    plan.update("Sponsors", (slug, group), **cells)
+    Outbox(redis).put(plan)
+    _pend_sponsor(redis, slug, group, {"status": "Active", "joined_at": _iso(now), "referrer_code": code}, now)
     return code
 
 

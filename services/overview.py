@@ -6,7 +6,7 @@ dashboard renders in milliseconds at 100,000 members (bench/dashboard.py).
 import re
 from datetime import datetime, timedelta, timezone
 
-from services import activity, charts, schema
+from services import activity, charts, run_history, schema
 
 
 def _now(now):
@@ -59,6 +59,11 @@ def live_actions(actions_list, redis, now=None):
         per_day = signatures_by_day(redis, action["slug"], days=7, now=now)
         out.append({**action, "today": per_day[-1][1], "this_week": sum(n for _, n in per_day)})
     return out
+
+
+def sponsor_history(redis, slug, group, days=30, now=None):
+    """A sponsor's Referrer, Owed and Shared at the end of each of the last `days` days (after its runs)."""
+    return run_history.sponsor_series(redis, slug, group, days, _now(now).date())
 
 
 def sponsor_history_chart(group, points):

@@ -71,7 +71,7 @@ def test_flipping_the_mode_is_recorded_with_its_time(client, manager, redis_conn
     assert "Switch to Share All" in client.get("/manage/actions/protect-snap").get_data(as_text=True)
 
 
-def test_two_sponsors_get_referrer_links_and_a_partner_sees_only_its_own(client, manager, redis_conn, app):
+def test_two_sponsors_are_invited_then_join_and_a_partner_sees_only_its_own(client, manager, redis_conn, app):
     page = client.get("/manage/actions/new")
     client.post("/manage/actions/new", data={"csrf_token": csrf(page), "title": "Protect SNAP", "ask": "Call.",
                                              "status": "Live", "mode": "Proportional"})
@@ -80,10 +80,32 @@ def test_two_sponsors_get_referrer_links_and_a_partner_sees_only_its_own(client,
         response = client.post("/manage/actions/protect-snap/sponsors",
                                data={"csrf_token": csrf(detail), "group": group, "limit": "10"})
         assert response.status_code == 303
+    detail = client.get("/manage/actions/protect-snap")
+    assert BeautifulSoup(detail.data, "html.parser").find(id="ref-tacoma") is None  # invited: no referrer link until it joins (R3)
+    invited = [row for p in queued(redis_conn) for row in p.appends.get("Sponsors", [])]
+    assert [(r["Group"], r["Status"], r.get("Joined at")) for r in invited] == [
+        ("Tacoma Hunger Coalition", "Invited", None), ("Olympia Faith Network", "Invited", None)]
+
+    # Maria marks Tacoma as joined; Olympia's contact joins from their own link.
+    assert client.post("/manage/actions/protect-snap/sponsors/tacoma/join",
+                       data={"csrf_token": csrf(detail)}).status_code == 303
+    token, _ = links.create(redis_conn, "Tom", "Olympia Faith Network")
+    tom = app.test_client()
+    tom.get(f"/l/{token}")
+    invitation = tom.get("/partner")
+    assert "Join as a co-sponsor" in invitation.get_data(as_text=True)
+    assert tom.post("/partner/actions/protect-snap/join", data={"csrf_token": csrf(invitation)}).status_code == 303
+    assert tom.post("/partner/actions/protect-snap/join", data={"csrf_token": csrf(invitation)}).status_code == 404
+    joins = [u for p in queued(redis_conn) for u in p.updates if u.tab == "Sponsors"]
+    assert {u.key[1] for u in joins if u.by_manager and u.cells == {"Status": "Active"}} == {
+        "Tacoma Hunger Coalition", "Olympia Faith Network"}
+    assert all(u.cells["Joined at"] and u.cells["Referrer code"] for u in joins if "Joined at" in u.cells)
+
     html = client.get("/manage/actions/protect-snap").get_data(as_text=True)
     soup = BeautifulSoup(html, "html.parser")
     tacoma = soup.find(id="ref-tacoma")["value"]
     assert "/a/protect-snap?ref=tacoma-" in tacoma and "/a/protect-snap?ref=olympia-" in soup.find(id="ref-olympia")["value"]
+    assert len(tacoma.split("ref=tacoma-")[1]) == 8  # ~40 random bits: not guessed from the name
     assert client.get("/manage/actions/protect-snap/sponsors/tacoma/qr.svg").mimetype == "image/svg+xml"
 
     token, _ = links.create(redis_conn, "Priya", "Tacoma Hunger Coalition")

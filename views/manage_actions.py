@@ -93,13 +93,16 @@ def _detail(action, form=None, sponsor_form=None, status=200):
     candidates = [g["name"] for g in m.groups() if g["name"] not in taken and g["name"] != home]
     sponsor_form = sponsor_form or SponsorForm(groups=candidates)
     chart = overview.signatures_chart(action["title"], overview.signatures_by_day(redis, slug))
+    sponsor_charts = [overview.sponsor_history_chart(s["group"], overview.sponsor_history(redis, slug, s["group"]))
+                      for s in sponsors if s.get("status") != "Invited"]
     from views.manage_runs import run_in_progress
 
     return render_template("manage/action.html", section="Actions", action=action, form=form,
                            mode_form=ModeForm(mode="Proportional" if action.get("mode") == "Share All"
                                               else "Share All"),
                            sponsor_form=sponsor_form, candidates=candidates, sponsors=sponsors,
-                           polling=run_in_progress(), chart=chart, public_url=action_link(slug)), status
+                           polling=run_in_progress(), chart=chart, sponsor_charts=sponsor_charts,
+                           public_url=action_link(slug)), status
 
 
 @bp.get("/actions/<slug>")
@@ -163,7 +166,7 @@ def sponsor_table(slug):
 @bp.post("/actions/<slug>/sponsors")
 @requires_scope("network")
 def sponsor_add(slug):
-    """Add a group as an Active sponsor from now on (R3), with its referrer code."""
+    """Invite a group to co-sponsor (Status Invited); it receives no one until it joins (R3)."""
     action = _action_or_404(slug)
     redis, m = redis_connection(), mirror()
     rows = _sponsor_rows(slug)
@@ -173,14 +176,36 @@ def sponsor_add(slug):
     form = SponsorForm(groups=candidates)
     if not form.validate_on_submit():
         return _detail(action, sponsor_form=form)
-    group = next(g for g in m.groups() if g["name"] == form.group.data)
-    existing = next((s for s in rows if s["group"] == group["name"]), None)
-    if existing:  # a removed sponsor comes back: same row, same code
-        action_changes.set_sponsor(redis, slug, group["name"], status="Active", limit=form.limit.data)
+    group = form.group.data
+    if any(s["group"] == group for s in rows):  # a removed sponsor is invited again: same row, same code
+        action_changes.set_sponsor(redis, slug, group, status="Invited", limit=form.limit.data)
     else:
-        action_changes.add_sponsor(redis, slug, group["name"], group.get("slug"), form.limit.data,
-                                   [s.get("referrer_code") for s in rows])
+        action_changes.invite_sponsor(redis, slug, group, form.limit.data)
     return redirect(url_for("manage.action_detail", slug=slug) + "#sponsors", 303)
+
+
+@bp.post("/actions/<slug>/sponsors/<group_slug>/join")
+@requires_scope("network")
+def sponsor_activate(slug, group_slug):
+    """The invited group said yes: Active from now on (Joined at, R3), with its referrer link."""
+    _action_or_404(slug)
+    group = _group_by_slug(group_slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    join_as_sponsor(slug, group)
+    return redirect(url_for("manage.action_detail", slug=slug) + "#sponsors", 303)
+
+
+def join_as_sponsor(slug, group):
+    """Make an invited (or removed) group an Active sponsor; a manager's page or the group's own."""
+    rows = action_changes.sponsors(redis_connection(), mirror(), slug)
+    row = next((s for s in rows if s["group"] == group["name"]), None)
+    if row is None or row.get("status") == "Active":
+        return None
+    return action_changes.activate_sponsor(redis_connection(), slug, group["name"], group.get("slug"),
+                                           code=row.get("referrer_code"),
+                                           taken_codes=[s.get("referrer_code") for s in rows],
+                                           base_url=settings().base_url)
 
 
 @bp.post("/actions/<slug>/sponsors/<group_slug>/limit")

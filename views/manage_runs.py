@@ -1,12 +1,12 @@
 """Runs: the history, "Run now" with its progress, and "Preview" (the dry run).
 
 A run reads Google, so no page runs one: the page enqueues a job
-(services/run_jobs.py) and polls its state from Redis; polling stops with
-HTTP 286 when the job is over.
+(services/run_jobs.py) and polls the run's progress from Redis; polling stops
+with HTTP 286 once the run is over and the mirror has its figures.
 """
 from flask import abort, make_response, redirect, render_template, request, url_for
 
-from services import run_jobs
+from services import run_history, run_jobs
 from views import redis_connection
 from views.access import requires_scope
 from views.manage import bp
@@ -14,15 +14,13 @@ from views.manager_forms import ConfirmForm
 
 
 def run_in_progress():
-    return run_jobs.current(redis_connection()) is not None
+    return run_jobs.status(redis_connection())["running"]
 
 
 def run_summary():
     """The last run's outcome and when the next is due, for the dashboard."""
-    redis = redis_connection()
-    history = run_jobs.history(redis, limit=1)
-    return {"last": history[0] if history else None, "next": run_jobs.next_hourly(redis),
-            "current": run_jobs.current(redis)}
+    status = run_jobs.status(redis_connection())
+    return {"last": status["last"], "next": run_jobs.next_hourly(), "current": status["running"]}
 
 
 @bp.get("/runs")
@@ -30,11 +28,11 @@ def run_summary():
 def run_list():
     """The Runs tab as a page, the button to run now and the one to preview."""
     redis = redis_connection()
-    preview_id = request.args.get("preview")
-    return render_template("manage/runs.html", section="Runs", history=run_jobs.history(redis, limit=50),
-                           status=run_jobs.status(redis), confirm_form=ConfirmForm(),
-                           preview=run_jobs.preview_state(redis, preview_id) if preview_id else None,
-                           preview_id=preview_id, next_run=run_jobs.next_hourly(redis))
+    preview_id = request.args.get("preview", "")[:40]
+    preview = run_jobs.preview_state(redis, preview_id) if preview_id else None
+    return render_template("manage/runs.html", section="Runs", history=run_history.history(redis),
+                           status=run_jobs.status(redis), confirm_form=ConfirmForm(), preview=preview,
+                           preview_id=preview_id, next_run=run_jobs.next_hourly())
 
 
 @bp.post("/runs")

@@ -3,12 +3,13 @@ its own list. Nothing here names another group's figures or anyone not on its li
 import csv
 import io
 
-from flask import Blueprint, abort, g, make_response, render_template
+from flask import Blueprint, abort, g, make_response, redirect, render_template, url_for
 
-from services import action_changes, partner_view
+from services import action_changes, overview as figures, partner_view
 from views import redis_connection
 from views.access import requires_scope
-from views.manage_actions import action_link, svg_response
+from views.manage_actions import action_link, join_as_sponsor, svg_response
+from views.manager_forms import ConfirmForm
 from views.network_data import mirror
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
@@ -24,8 +25,27 @@ def overview():
                                      lambda slug: action_changes.sponsors(redis, m, slug), group)
     for row in rows:
         row["link"] = action_link(row["slug"], row["referrer_code"]) if row.get("referrer_code") else None
+        if row.get("status") != "Invited":
+            row["chart"] = figures.sponsor_history_chart(
+                "Your group", figures.sponsor_history(redis, row["slug"], group))
     return render_template("partner/overview.html", group=group, sponsorships=rows,
-                           list_size=partner_view.list_size(redis, group), home_name=m.home_group().get("name"))
+                           list_size=partner_view.list_size(redis, group), home_name=m.home_group().get("name"),
+                           confirm_form=ConfirmForm())
+
+
+@bp.post("/actions/<slug>/join")
+@requires_scope("group")
+def join_action(slug):
+    """Accept the invitation to co-sponsor: the group is Active from now on (R3)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    redis, m = redis_connection(), mirror()
+    mine = next((s for s in action_changes.sponsors(redis, m, slug) if s["group"] == g.link.group), None)
+    if mine is None or mine.get("status") != "Invited":
+        abort(404)  # not invited to this one: the same answer as an action that doesn't exist
+    group = next((x for x in m.groups() if x["name"] == g.link.group), {"name": g.link.group})
+    join_as_sponsor(slug, group)
+    return redirect(url_for("partner.overview") + f"#action-{slug}", 303)
 
 
 @bp.get("/list.csv")
