@@ -45,6 +45,13 @@ def signatures_by_day(redis, slug, days=14, now=None):
     return [(d, counts.get(d.isoformat(), 0)) for d in charts.day_range(first, today)]
 
 
+def days_since(created, now=None, least=14, most=90):
+    """How many days an action's own chart covers: its whole life, between two weeks and three months."""
+    if not isinstance(created, datetime):
+        return least
+    return max(least, min(most, (_now(now).date() - created.astimezone(timezone.utc).date()).days + 1))
+
+
 def signatures_chart(title, per_day):
     return charts.line_chart(f"Signatures per day: {title}", [d for d, _ in per_day],
                              {"Signatures": [n for _, n in per_day]})

@@ -92,7 +92,8 @@ def _detail(action, form=None, sponsor_form=None, status=200):
     home = m.home_group().get("name")
     candidates = [g["name"] for g in m.groups() if g["name"] not in taken and g["name"] != home]
     sponsor_form = sponsor_form or SponsorForm(groups=candidates)
-    chart = overview.signatures_chart(action["title"], overview.signatures_by_day(redis, slug))
+    chart = overview.signatures_chart(action["title"], overview.signatures_by_day(
+        redis, slug, days=overview.days_since(action.get("created"))))
     sponsor_charts = [overview.sponsor_history_chart(s["group"], overview.sponsor_history(redis, slug, s["group"]))
                       for s in sponsors if s.get("status") != "Invited"]
     from views.manage_runs import run_in_progress
