@@ -19,7 +19,9 @@ def fill_the_form(page, email="sam@example.org"):
     page.fill("#question_2", "St Mark's")
 
 
-def test_sign_with_javascript_on_through_a_ref_link(page, live_server, fresh_network):
+def test_sign_with_javascript_on_through_a_ref_link(app, page, live_server, fresh_network):
+    # The links people share point at this server, as they do in production (htmx would boost them).
+    app.config["SETTINGS"] = app.config["SETTINGS"].replace(base_url=live_server)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(f"{live_server}/a/fund-nutrition?ref={CODES[TACOMA]}")
     assert page.evaluate("typeof htmx") == "object"
@@ -30,13 +32,17 @@ def test_sign_with_javascript_on_through_a_ref_link(page, live_server, fresh_net
     assert page.evaluate("window.stillThisPage") is True  # htmx swapped the page in, nothing reloaded
     assert page.title() == "Thank you · Fund global nutrition"
     assert page.locator("h1").inner_text() == "Thank you"
-    link = f"http://127.0.0.1:5000/a/fund-nutrition?ref={CODES[TACOMA]}"
+    link = f"{live_server}/a/fund-nutrition?ref={CODES[TACOMA]}"
     for name in ("Text message", "WhatsApp", "Email"):
         assert "ref%3Dtacoma-7f3a" in page.get_by_role("link", name=name).get_attribute("href")
     page.get_by_role("link", name="Copy link").click()
     page.wait_for_selector("text=Link copied.")
     assert page.evaluate("navigator.clipboard.readText()") == link
+    assert page.url.endswith("/thanks?ref=tacoma-7f3a")  # copied, not followed
     assert page.locator(".qr img").evaluate("img => img.complete && img.naturalWidth > 0")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the QR code").click()
+    assert download.value.suggested_filename == "fund-nutrition-qr.svg"
     fresh_network.flush()
     [row] = fresh_network.rows("Submissions")
     assert row["Email"] == "sam@example.org" and row["Referrer code"] == CODES[TACOMA] and row["Via"] == "web"
