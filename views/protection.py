@@ -37,7 +37,7 @@ def init_app(app, settings):
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=PUBLIC_FORM_HOURS * 3600,
         RATELIMIT_ENABLED=settings.ratelimit_enabled,
-        RATELIMIT_STORAGE_URI=settings.redis_url or "redis://127.0.0.1:6379/0",
+        RATELIMIT_STORAGE_URI=storage_uri(settings.redis_url or "redis://127.0.0.1:6379/0"),
         RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 2, "socket_timeout": 5},
         RATELIMIT_KEY_PREFIX="actnet",
         RATELIMIT_STRATEGY="sliding-window-counter",
@@ -48,6 +48,13 @@ def init_app(app, settings):
     limiter.init_app(app)
     app.before_request(_new_nonce)
     app.after_request(_security_headers)
+
+
+def storage_uri(redis_url):
+    """The Redis of REDIS_URL as the limits library names it (a socket is `redis+unix://`)."""
+    if redis_url.startswith("unix://"):
+        return "redis+unix://" + redis_url.removeprefix("unix://")
+    return redis_url
 
 
 def _new_nonce():

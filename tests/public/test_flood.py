@@ -60,3 +60,10 @@ def test_ratelimit_enabled_false_in_the_environment_turns_them_off():
     assert Settings.from_env({"RATELIMIT_ENABLED": "false"}).ratelimit_enabled is False
     assert Settings.from_env({}).ratelimit_enabled is True
     assert Settings.from_env({"RATELIMIT_PER_ADDRESS": "3 per minute"}).ratelimit_per_address == "3 per minute"
+
+
+def test_limits_use_the_same_redis_when_it_is_a_socket():
+    from views.protection import storage_uri
+
+    assert storage_uri("unix:///tmp/x/redis.socket?db=0") == "redis+unix:///tmp/x/redis.socket?db=0"
+    assert storage_uri("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
