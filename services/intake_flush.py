@@ -28,7 +28,7 @@ from services.sheet_setup import init_workbook
 from services.sheets import SheetsError, SheetsUnavailable
 
 LOCK = "actnet:intake:flush-lock"
-LOCK_SECONDS = 60
+LOCK_SECONDS = 15
 BATCH = 1000
 PAGE_TABS = ["Actions", "Sponsors", "Groups", "Members", "Submissions", "Shares"]
 

@@ -322,15 +322,28 @@ def page_without_js(chromium):
     showed (the response, as the browser got it) is checked afterwards in a page of its own."""
     context = chromium.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     page = context.new_page()
-    documents = []
-    page.on("response", lambda r: documents.append(r) if r.request.resource_type == "document" else None)
+    shown = []
+
+    def keep(route):
+        # Pages pass through here on their way to the browser, which forgets a
+        # page's body once it navigates on. Redirects are left to the browser.
+        if route.request.resource_type != "document":
+            return route.continue_()
+        response = route.fetch(max_redirects=0)
+        if not 300 <= response.status < 400 and "text/html" in response.headers.get("content-type", ""):
+            shown.append((route.request.url, response.body()))
+        return route.fulfill(response=response)
+
+    page.route("**/*", keep)
     try:
         yield page
-        shown = [(r.url, r.body()) for r in documents
-                 if not 300 <= r.status < 400 and "text/html" in r.headers.get("content-type", "")]
     finally:
         context.close()
     check_without_scripts(chromium, shown)
+
+
+def _serving(html):
+    return lambda route: route.fulfill(body=html, content_type="text/html")
 
 
 def check_without_scripts(chromium, shown):
@@ -343,7 +356,7 @@ def check_without_scripts(chromium, shown):
     try:
         for url, body in shown:
             html = re.sub(rb"<script\b[^>]*>.*?</script>", b"", body, flags=re.S)
-            page.route(url, lambda route, html=html: route.fulfill(body=html, content_type="text/html"))
+            page.route(url, _serving(html))
             page.goto(url)
             page.evaluate("() => window.__actnetAxeCheck()")
             page.unroute(url)

@@ -37,7 +37,7 @@ def init_app(app, settings):
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=PUBLIC_FORM_HOURS * 3600,
         RATELIMIT_ENABLED=settings.ratelimit_enabled,
-        RATELIMIT_STORAGE_URI=_limits_uri(settings.redis_url or "redis://127.0.0.1:6379/0"),
+        RATELIMIT_STORAGE_URI=storage_uri(settings.redis_url or "redis://127.0.0.1:6379/0"),
         RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 2, "socket_timeout": 5},
         RATELIMIT_KEY_PREFIX="actnet",
         RATELIMIT_STRATEGY="sliding-window-counter",
@@ -50,9 +50,11 @@ def init_app(app, settings):
     app.after_request(_security_headers)
 
 
-def _limits_uri(redis_url):
-    """The `limits` package names a Redis socket redis+unix://; `make run`'s embedded Redis is one."""
-    return "redis+" + redis_url if redis_url.startswith("unix://") else redis_url
+def storage_uri(redis_url):
+    """The Redis of REDIS_URL as the limits library names it (a socket is `redis+unix://`)."""
+    if redis_url.startswith("unix://"):
+        return "redis+unix://" + redis_url.removeprefix("unix://")
+    return redis_url
 
 
 def _new_nonce():

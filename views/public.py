@@ -5,6 +5,7 @@ outbox: nothing here waits for Google.
 """
 import io
 import re
+import time
 from urllib.parse import quote, urlencode
 
 import redis
@@ -78,9 +79,30 @@ def mirror():
     return Mirror(redis_connection())
 
 
-def open_action(slug):
-    """The Live action, or a page saying why not: 404 unknown or draft, 410 closed."""
-    action = mirror().action(slug)
+# Signing reads the action and its sponsors as the mirror had them up to this
+# long ago, kept per process: a burst of signatures then costs one Redis call
+# each (intake's) instead of three. What a page shows is always read fresh.
+RECENT_SECONDS = 2.0
+
+
+def action_and_sponsors(slug, recent=False):
+    memo = current_app.extensions.setdefault("actnet.recent_actions", {})
+    now = time.monotonic()
+    if recent and slug in memo and now - memo[slug][0] < RECENT_SECONDS:
+        return memo[slug][1:]
+    m = mirror()
+    action = m.action(slug)
+    sponsors = m.sponsors(slug) if action else []
+    if recent and action:
+        if len(memo) > 256:
+            memo.clear()
+        memo[slug] = (now, action, sponsors)
+    return action, sponsors
+
+
+def open_action(slug, recent=False):
+    """The Live action and its sponsors, or a page saying why not: 404 unknown or draft, 410 closed."""
+    action, sponsors = action_and_sponsors(slug, recent)
     if action is None or action.get("status") not in ("Live", "Closed"):
         abort(make_response(render_template(
             "action_gone.html", heading="We can't find this action",
@@ -90,7 +112,7 @@ def open_action(slug):
         abort(make_response(render_template(
             "action_gone.html", heading=action["title"],
             message=["This action has ended. Thank you for caring about it."]), 410))
-    return action
+    return action, sponsors
 
 
 def referrer_code():
@@ -108,16 +130,15 @@ def action_query(ref, source=None):
     return {k: v for k, v in (("ref", ref), ("source", source)) if v}
 
 
-def consent_for(action, ref):
-    m = mirror()
-    original = action.get("original_sponsor") or m.home_group()["name"] or settings().instance_name
-    return consent_rules.consent_for(action, m.sponsors(action["slug"]), original, ref)
+def consent_for(action, sponsors, ref):
+    original = action.get("original_sponsor") or mirror().home_group()["name"] or settings().instance_name
+    return consent_rules.consent_for(action, sponsors, original, ref)
 
 
-def show_form(action, form, notice=None, status=200):
+def show_form(action, sponsors, form, notice=None, status=200):
     """The action page, or only its form when htmx asked for the form (#sign)."""
     ref = referrer_code()
-    context = {"action": action, "form": form, "notice": notice, "consent": consent_for(action, ref),
+    context = {"action": action, "form": form, "notice": notice, "consent": consent_for(action, sponsors, ref),
                "post_url": url_for("public.sign_action", slug=action["slug"], **action_query(ref, source_code()))}
     template = "_sign_form.html" if htmx and htmx.target == "sign" else "action.html"
     return render_template(template, **context), status
@@ -126,8 +147,8 @@ def show_form(action, form, notice=None, status=200):
 @bp.get("/a/<slug>")
 def action_page(slug):
     """The action: what, to whom, who asks, and the form. Sets no cookie."""
-    action = open_action(slug)
-    return show_form(action, sign_form(action))
+    action, sponsors = open_action(slug)
+    return show_form(action, sponsors, sign_form(action))
 
 
 @bp.post("/a/<slug>")
@@ -136,25 +157,25 @@ def action_page(slug):
 @limiter.limit(per_action, key_func=action_key, methods=["POST"])
 def sign_action(slug):
     """Take a signature: to intake (one Redis call), then to the thank-you page."""
-    action = open_action(slug)
+    action, sponsors = open_action(slug, recent=True)
     form = sign_form(action)
     ref = referrer_code()
     if form.filled_by_a_bot():
         return to_thanks(action, ref)
     if not form.validate():
-        return show_form(action, form, notice=STALE if form.stale else None)
+        return show_form(action, sponsors, form, notice=STALE if form.stale else None)
     submission = {
         "action": slug, "email": form.email.data, "first_name": (form.first_name.data or "").strip(),
         "last_name": (form.last_name.data or "").strip(), "zip": form.zip.data, "referrer_code": ref,
         "source_code": source_code(), "subscribe": form.subscribe.data, "via": "web",
-        "answers": form.answers(), "shown_to": consent_for(action, ref).shown_to,
+        "answers": form.answers(), "shown_to": consent_for(action, sponsors, ref).shown_to,
     }
     try:
         intake.accept(redis_connection(), submission)
     except intake.Invalid as exc:
-        return show_form(action, form, notice=beside_fields(form, exc.errors))
+        return show_form(action, sponsors, form, notice=beside_fields(form, exc.errors))
     except redis.RedisError:
-        return show_form(action, form, notice=NOT_SAVED, status=503)
+        return show_form(action, sponsors, form, notice=NOT_SAVED, status=503)
     return to_thanks(action, ref)
 
 
@@ -184,8 +205,8 @@ def to_thanks(action, ref):
 def slow_down(exc):
     """A flood is slowed: the sign form comes back with its words and what was typed."""
     if request.endpoint == "public.sign_action":
-        action = open_action(request.view_args["slug"])
-        body, _ = show_form(action, sign_form(action), notice=SLOW_DOWN, status=429)
+        action, sponsors = open_action(request.view_args["slug"], recent=True)
+        body, _ = show_form(action, sponsors, sign_form(action), notice=SLOW_DOWN, status=429)
     else:
         body = render_template("error.html", heading="Please slow down",
                                message="Too many tries came from your connection just now. Wait a minute, "
@@ -202,7 +223,7 @@ def share_url(action, ref):
 @bp.get("/a/<slug>/thanks")
 def thank_you(slug):
     """The action's thank-you text, and ways to pass the link on that keep the referrer code."""
-    action = open_action(slug)
+    action, _ = open_action(slug)
     ref = referrer_code()
     link = share_url(action, ref)
     message = f"I just signed “{action['title']}”. Will you sign too? {link}"
@@ -216,7 +237,7 @@ def thank_you(slug):
 @bp.get("/a/<slug>/qr.svg")
 def action_qr(slug):
     """The action link (with its referrer code) as a QR code, for a flyer at a table."""
-    action = open_action(slug)
+    action, _ = open_action(slug, recent=True)
     out = io.BytesIO()
     segno.make(share_url(action, referrer_code()), error="m").save(out, kind="svg", border=2, xmldecl=False,
                                                                       svgns=True, omitsize=True)
