@@ -24,13 +24,17 @@ def network(mirror, now=None):
         "unsubscribed": counts.get("unsubscribed", 0),
         "new_this_month": counts.get("new_this_month", 0),
         "unsubscribed_this_month": counts.get("unsubscribes_this_month", 0),
-        "by_stage": [(stage, by_stage.get(stage, 0)) for stage in schema.LADDER] +
-                    ([("Not set", by_stage.get("", 0) + by_stage.get(None, 0) + by_stage.get("Not set", 0))]
-                     if any(by_stage.get(k) for k in ("", None, "Not set")) else []),
-        "by_contact": [(way, by_contact.get(way, 0)) for way in schema.CONTACT] +
-                      ([("Not set", by_contact.get("", 0) + by_contact.get("Not set", 0))]
-                       if any(by_contact.get(k) for k in ("", "Not set")) else []),
+        "by_stage": _with_not_set(by_stage, schema.LADDER),
+        "by_contact": _with_not_set(by_contact, schema.CONTACT),
     }
+
+
+def _with_not_set(counts, choices):
+    """The choices in the sheet's order, then the people whose cell is blank (the mirror counts
+    them under "—") or holds something else."""
+    rows = [(choice, counts.get(choice, 0)) for choice in choices]
+    rest = sum(n for key, n in counts.items() if key not in choices)
+    return rows + ([("Not set", rest)] if rest else [])
 
 
 def stage_chart(figures):
