@@ -9,8 +9,8 @@ import dataclasses
 from datetime import date, timedelta
 from html import escape
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 40
+WIDTH, HEIGHT = 400, 220  # drawn about this size on a phone and a laptop alike, so the text stays legible
+LEFT, RIGHT, TOP, BOTTOM = 46, 12, 14, 40
 SERIES_CLASSES = ("series-a", "series-b", "series-c", "series-d")
 
 
@@ -21,6 +21,7 @@ class Chart:
     columns: list  # the table's header
     rows: list  # the table's rows, the same numbers as the picture
     empty: bool = False
+    empty_text: str = "Nothing to draw yet."
 
 
 def _nice_ceiling(value):
@@ -55,25 +56,25 @@ def _axis(top_value, width=WIDTH, height=HEIGHT):
 
 
 def bar_chart(title, items, label="Stage", value="People"):
-    """One bar per category: [(label, number)], in the order given."""
+    """One horizontal bar per category, [(label, number)] in the order given: the labels sit
+    at the left in full, so long ones ("Action taker") stay legible on a phone."""
     items = list(items)
     rows = [[name, number] for name, number in items]
     if not items or not any(n for _, n in items):
         return Chart(title, "", [label, value], rows, empty=True)
-    top = _nice_ceiling(max(n for _, n in items))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    slot = plot_w / len(items)
-    bar_w = max(4.0, slot * 0.7)
-    parts = [_axis(top)]
+    top = max(n for _, n in items)
+    label_w, row_h, gap = 110, 24, 6
+    plot_w = WIDTH - label_w - 48  # room for the number after the longest bar
+    height = TOP + len(items) * row_h + 4
+    parts = []
     for i, (name, number) in enumerate(items):
-        h = plot_h * number / top
-        x = LEFT + slot * i + (slot - bar_w) / 2
-        y = TOP + plot_h - h
-        parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}"/>'
-                     f'<text class="value" x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle">{number}</text>'
-                     f'<text class="tick" x="{x + bar_w / 2:.1f}" y="{HEIGHT - BOTTOM + 16}" '
-                     f'text-anchor="middle">{escape(_short(name))}</text>')
-    return Chart(title, _svg(title, "".join(parts)), [label, value], rows)
+        y = TOP + i * row_h
+        w = plot_w * number / top
+        parts.append(f'<text class="tick" x="{label_w - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end">'
+                     f'{escape(_short(name, 16))}</text>'
+                     f'<rect class="bar" x="{label_w}" y="{y + gap / 2:.1f}" width="{w:.1f}" height="{row_h - gap}"/>'
+                     f'<text class="value" x="{label_w + w + 6:.1f}" y="{y + row_h / 2 + 4:.1f}">{number}</text>')
+    return Chart(title, _svg(title, "".join(parts), height=height), [label, value], rows)
 
 
 def line_chart(title, days, series, label="Day"):
@@ -100,16 +101,19 @@ def line_chart(title, days, series, label="Day"):
         parts.append(f'<polyline class="line {css}" fill="none" points="{path}"/>')
         if len(points) <= 31:
             parts.extend(f'<circle class="dot {css}" cx="{x:.1f}" cy="{y:.1f}" r="3"/>' for x, y in points)
-    for i in _tick_positions(len(days)):
+    ticks = _tick_positions(len(days), most=5)
+    for i in ticks:
         x = LEFT + step * i if len(days) > 1 else LEFT + plot_w / 2
-        parts.append(f'<text class="tick" x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">'
+        # The first and last labels lean inwards, so neither is cut at the edge.
+        anchor = "start" if i == 0 and len(days) > 1 else "end" if i == len(days) - 1 and len(days) > 1 else "middle"
+        parts.append(f'<text class="tick" x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="{anchor}">'
                      f'{days[i].strftime("%b %-d")}</text>')
     if len(names) > 1:
         for s, name in enumerate(names):
-            x = LEFT + s * 150
+            x = LEFT + s * 110
             css = SERIES_CLASSES[s % len(SERIES_CLASSES)]
-            parts.append(f'<rect class="key {css}" x="{x}" y="{HEIGHT - 14}" width="12" height="4"/>'
-                         f'<text class="tick" x="{x + 16}" y="{HEIGHT - 9}">{escape(name)}</text>')
+            parts.append(f'<rect class="key {css}" x="{x}" y="{HEIGHT - 9}" width="12" height="4"/>'
+                         f'<text class="tick" x="{x + 16}" y="{HEIGHT - 2}">{escape(name)}</text>')
     return Chart(title, _svg(title, "".join(parts)), columns, rows)
 
 

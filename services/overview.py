@@ -57,8 +57,11 @@ def days_since(created, now=None, least=14, most=90):
 
 
 def signatures_chart(title, per_day):
-    return charts.line_chart(f"Signatures per day: {title}", [d for d, _ in per_day],
-                             {"Signatures": [n for _, n in per_day]})
+    chart = charts.line_chart(f"Signatures per day: {title}", [d for d, _ in per_day],
+                              {"Signatures": [n for _, n in per_day]})
+    if chart.empty and per_day:
+        chart.empty_text = f"No one signed in these {len(per_day)} days."
+    return chart
 
 
 def live_actions(actions_list, redis, now=None):

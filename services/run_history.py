@@ -97,16 +97,18 @@ def sponsor_days(redis, slug, group):
 
 
 def sponsor_series(redis, slug, group, days, today):
-    """[(day, referrer, owed, shared)] for each of `days` days up to `today`: a day without a
-    run keeps the figures of the last one before it (0 before the first)."""
-    from datetime import timedelta
+    """[(day, referrer, owed, shared)] for each day from the first one recorded (at most `days`
+    ago) to `today`: a day without a run keeps the figures of the last one before it."""
+    from datetime import date, timedelta
 
     kept = sponsor_days(redis, slug, group)
-    first = today - timedelta(days=days - 1)
+    if not kept:
+        return []
+    first = max(today - timedelta(days=days - 1), date.fromisoformat(min(kept)))
     before = [d for d in kept if d < first.isoformat()]
     last = kept[max(before)] if before else (0, 0, 0)
     series = []
-    for n in range(days):
+    for n in range((today - first).days + 1):
         day = first + timedelta(days=n)
         last = kept.get(day.isoformat(), last)
         series.append((day, *last))

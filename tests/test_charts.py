@@ -12,8 +12,8 @@ def test_a_bar_chart_draws_one_bar_per_stage_and_keeps_the_numbers():
     assert len(svg.find_all("rect", class_="bar")) == 3
     assert svg.find("title").get_text() == "Members by ladder stage"
     assert chart.rows == [["Supporter", 30], ["Leader", 5], ["Champion", 0]]
-    heights = [float(r["height"]) for r in svg.find_all("rect", class_="bar")]
-    assert heights[0] > heights[1] > heights[2] == 0
+    lengths = [float(r["width"]) for r in svg.find_all("rect", class_="bar")]
+    assert lengths[0] > lengths[1] > lengths[2] == 0
     assert "style=" not in chart.svg  # the CSP forbids inline styles
 
 
