@@ -30,7 +30,7 @@ def test_a_managers_edits_through_the_grid_page_are_what_actnet_sees(
     for email, name in (("ann@example.org", "Ann"), ("bob@example.org", "Bob"), ("cat@example.org", "Cat")):
         plan.append("Members", {"Email": email, "First name": name, "Status": "subscribed"})
     workbook.apply(plan)
-    assert check_sheet(workbook, redis_conn, now=EARLIER) == {"problems": 0, "status_changes": 0}
+    assert check_sheet(workbook, redis_conn, now=EARLIER) == {"problems": 0, "status_changes": 0, "figures_fixed": 0}
     status = column_letter(workbook, "Status")
     localsheets.reset()
 
@@ -69,7 +69,7 @@ def test_a_managers_edits_through_the_grid_page_are_what_actnet_sees(
                      ("spreadsheets.batchUpdate", 200)]
 
     # actnet's sheet check sees exactly those edits: one Status changed by hand, no problems…
-    assert check_sheet(workbook, redis_conn, now=LATER) == {"problems": 0, "status_changes": 1}
+    assert check_sheet(workbook, redis_conn, now=LATER) == {"problems": 0, "status_changes": 1, "figures_fixed": 0}
     members = workbook.snapshot(["Members"])["Members"]
     # …six people, in the order Maria sorted them, the pasted ones with their names…
     assert [r["Email"] for r in members.rows] == [f"{n}@example.org" for n in ("fay", "eve", "dan", "cat", "bob",
