@@ -139,3 +139,19 @@ def test_the_sponsors_fragment_stops_polling_with_286_when_no_run_is_going(clien
     assert response.status_code == 286
     assert "hx-get" not in response.get_data(as_text=True)
     assert client.get("/manage/actions/a/sponsors").status_code == 303  # without htmx: the whole page
+
+
+def test_a_sponsor_limit_that_is_not_a_number_is_explained_beside_that_sponsors_limit(client, manager, redis_conn):
+    page = client.get("/manage/actions/new")
+    client.post("/manage/actions/new", data={"csrf_token": csrf(page), "title": "A", "ask": "B",
+                                             "status": "Live", "mode": "Share All"})
+    detail = client.get("/manage/actions/a")
+    client.post("/manage/actions/a/sponsors", data={"csrf_token": csrf(detail), "group": "Tacoma Hunger Coalition"})
+    before = len(queued(redis_conn))
+    response = client.post("/manage/actions/a/sponsors/tacoma/limit", data={"csrf_token": csrf(detail), "limit": "ten"})
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.data, "html.parser")
+    field = soup.find(id="limit-tacoma")
+    assert field["value"] == "ten" and field["aria-invalid"] == "true"
+    assert "whole number" in soup.find(id=field["aria-describedby"]).get_text()
+    assert len(queued(redis_conn)) == before  # nothing written

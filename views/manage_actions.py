@@ -83,7 +83,7 @@ def _fields(form):
             "status": form.status.data, "mode": form.mode.data}
 
 
-def _detail(action, form=None, sponsor_form=None, status=200):
+def _detail(action, form=None, sponsor_form=None, status=200, limit_error=None):
     redis, m = redis_connection(), mirror()
     slug = action["slug"]
     form = form or ActionForm(data={**action, "questions": action_changes.questions_to_text(action.get("questions"))})
@@ -103,7 +103,7 @@ def _detail(action, form=None, sponsor_form=None, status=200):
                                               else "Share All"),
                            sponsor_form=sponsor_form, candidates=candidates, sponsors=sponsors,
                            polling=run_in_progress(), chart=chart, sponsor_charts=sponsor_charts,
-                           public_url=action_link(slug)), status
+                           public_url=action_link(slug), limit_error=limit_error), status
 
 
 @bp.get("/actions/<slug>")
@@ -217,7 +217,10 @@ def sponsor_limit_update(slug, group_slug):
     group = _group_by_slug(group_slug)
     form = LimitForm()
     if not form.validate_on_submit():
-        return _detail(_action_or_404(slug), status=200)
+        # Beside that sponsor's Limit field, with what was typed.
+        message = form.limit.errors[0] if form.limit.errors else "The form had expired; try again."
+        return _detail(_action_or_404(slug), limit_error={"group_slug": group_slug, "message": message,
+                                                          "typed": (request.form.get("limit") or "")[:20]})
     action_changes.set_sponsor(redis_connection(), slug, group["name"], limit=form.limit.data)
     return redirect(url_for("manage.action_detail", slug=slug) + "#sponsors", 303)
 

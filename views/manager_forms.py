@@ -53,10 +53,22 @@ class ActionForm(FlaskForm):
                        choices=[SelectChoice(m) for m in schema.ACTIONS.column("Mode").choices])
 
 
+LIMIT_RULE = "A limit is a whole number, 0 or more; leave it blank for none."
+
+
+class LimitField(IntegerField):
+    """A sponsor's limit (R5): a whole number or blank, refused in the manager's words."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(LIMIT_RULE) from None
+
+
 class SponsorForm(FlaskForm):
     group = SelectField("Group", validate_choice=True)
-    limit = IntegerField("Limit (optional)", validators=[
-        Optional(), NumberRange(min=0, message="A limit is a whole number, 0 or more; leave it blank for none.")])
+    limit = LimitField("Limit (optional)", validators=[Optional(), NumberRange(min=0, message=LIMIT_RULE)])
 
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,8 +76,7 @@ class SponsorForm(FlaskForm):
 
 
 class LimitForm(FlaskForm):
-    limit = IntegerField("Limit", validators=[
-        Optional(), NumberRange(min=0, message="A limit is a whole number, 0 or more; leave it blank for none.")])
+    limit = LimitField("Limit", validators=[Optional(), NumberRange(min=0, message=LIMIT_RULE)])
 
 
 class ModeForm(FlaskForm):
