@@ -21,17 +21,37 @@ def create_app(test_config=None):
     app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
     app.config["TESTING"] = settings.testing
 
+    # A capability link lives in the session cookie (HttpOnly, SameSite=Lax: views/protection.py)
+    # for a month, so a manager on a phone need not find the link again each time.
+    app.config["PERMANENT_SESSION_LIFETIME"] = 60 * 60 * 24 * 30
+
     htmx.init_app(app)
     # Pages go to phones on slow connections: no indentation left over from the templates' blocks.
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from views import cli, compression, protection, public
+    from views import cli, compression, links, manage, partner, protection, public, templating
 
     protection.init_app(app, settings)
     compression.init_app(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(links.bp)
+    app.register_blueprint(manage.bp)
+    app.register_blueprint(partner.bp)
+    templating.register(app)
     cli.register(app)
+
+    @app.errorhandler(403)
+    def forbidden(_):
+        return render_template("error.html", heading="Not open to this link",
+                               message="The link you opened doesn't include this page. Ask whoever gave you "
+                                       "the link if you need it."), 403
+
+    @app.errorhandler(400)
+    def bad_request(_):
+        return render_template("error.html", heading="That didn't work",
+                               message="The form had expired or was sent twice. Go back, reload the page "
+                                       "and try again."), 400
 
     @app.errorhandler(404)
     def not_found(_):
@@ -65,7 +85,8 @@ def create_app(test_config=None):
 
     @app.context_processor
     def template_globals():
-        return {"csp_nonce": g.get("csp_nonce", ""), "settings": app.config["SETTINGS"]}
+        # A page rendered before csp_nonce ran (a CSRF refusal, say) still gets a nonce.
+        return {"csp_nonce": g.setdefault("csp_nonce", secrets.token_urlsafe(16)), "settings": app.config["SETTINGS"]}
 
     return app
 

@@ -9,6 +9,8 @@ cron.register(schedule.heartbeat, QUEUE_NAME, interval=60)
 cron.register(schedule.flush_outbox, QUEUE_NAME, interval=15, job_timeout=600)
 # Problems and hand-typed Status changes show up in the sheet within minutes.
 cron.register(schedule.check_sheet, QUEUE_NAME, interval=300, job_timeout=600)
+# The Runs page's history and the sponsors' charts within a minute of a run (no read without one).
+cron.register(schedule.refresh_manager_pages, QUEUE_NAME, interval=60, job_timeout=120)
 # Pages read the mirror. Asked every 10 s, it reads the sheet when its copy is MIRROR_REFRESH_SECONDS
 # old (30 by default), and never more than twice a minute.
 cron.register(schedule.refresh_mirror, QUEUE_NAME, interval=min(10, schedule.refresh_every()), job_timeout=300)

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 
 import redis as redis_lib
 
-from services import intake, intake_plan, mirror_refresh, schema
+from services import activity, intake, intake_plan, mirror_refresh, schema
 from services.network import SEEDED, StatusMemory
 from services.sheet_setup import init_workbook
 from services.sheets import SheetsError, SheetsUnavailable
@@ -147,7 +147,9 @@ def _plan_batch(redis, workbook, open_other, batch, now):
     for problem in result.problems:
         log.warning("intake: %s", problem)  # an action's slug and the engine's words; no one's data
     seeded = {s.decode() for s in redis.smembers(SEEDED)}
+    days, touched = activity.days_after_batch(snap["Submissions"], submissions)  # the charts' days
     with redis.pipeline(transaction=True) as pipe:
+        activity.record(pipe, days, touched)
         intake.outbox_for(pipe).put(result.home)
         for sheet_id, plan in result.others.items():
             intake.outbox_for(pipe, sheet_id).put(plan)

@@ -23,7 +23,7 @@ import time
 from datetime import datetime, timezone
 
 from services import mirror as m
-from services import modes, schema, sheet_fills
+from services import links, modes, schema, sheet_fills
 from services.sheets import SheetsError, SheetsUnavailable
 from services.workbook import group_lists
 
@@ -129,6 +129,7 @@ def _refresh(redis, workbook, open_other, settings, now):
         snap = workbook.snapshot(names, titles=list(titles))
     read_at = datetime.now(timezone.utc)
     now = now or read_at
+    links.sync(redis, snap["Co-leaders"])  # a link with `yes` in Revoked stops within one refresh
 
     lists = {m.HOME: snap["Members"]}
     problems = list(snap.problems)

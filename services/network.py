@@ -1,7 +1,7 @@
 """The people on the lists, and the sheet as managers leave it, checked between runs."""
 from datetime import datetime, timezone
 
-from services import figures, schema
+from services import activity, figures, schema
 from services.mirror import signers_key
 from services.mirror_refresh import remember_titles
 from services.outbox import Outbox
@@ -82,7 +82,12 @@ def check_sheet(workbook, redis, now=None):
         fixes = figures.figure_plan(snap)
         figures_fixed = sum(len(u.cells) for u in fixes.updates)
         plan.updates.extend(fixes.updates)
-        seed_signers(redis, figures.signatures(figures.journal_submissions(snap["Submissions"])))
+        journal = figures.journal_submissions(snap["Submissions"])
+        seed_signers(redis, figures.signatures(journal))
+        days = activity.first_signature_days(journal)
+        with redis.pipeline(transaction=True) as pipe:
+            activity.record(pipe, days, set(days) | {r["Slug"] for r in snap["Actions"].rows if r["Slug"]})
+            pipe.execute()
     remember, stamped = [], 0
     for tab in ["Members"] + partner_lists:
         if snap[tab].present:

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import rq
 
-from services import intake_flush, mirror_refresh, network, runs
+from services import intake_flush, mirror_refresh, network, run_history, runs, sheet_places
 from services.config import Settings
 from services.outbox import Outbox
 from services.run_state import RunInProgress
@@ -92,6 +92,17 @@ def check_sheet():
         found.update(network.check_sheet(workbook, job.connection))
     found["row_tags_swept"] = workbook.sweep_row_tags()
     return found
+
+
+def refresh_manager_pages():
+    """What the manager's pages keep besides the mirror: the tabs' ids (hourly, for links
+    that open the sheet at a row), and after each run its Runs row and the sponsors'
+    figures (services/run_history.py). Links follow the Co-leaders tab at each mirror refresh."""
+    job = rq.get_current_job()
+    workbook = Workbook.from_settings(Settings.from_env(os.environ), retry=FLUSH_PLAN_RETRY,
+                                      http_retry=FLUSH_REQUEST_RETRY)
+    sheet_places.remember_tab_ids(workbook, job.connection)
+    return {"run_recorded": run_history.refresh(workbook, job.connection)}
 
 
 # Nobody is waiting on the hourly run: it waits out a slow or throttling Google

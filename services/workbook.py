@@ -155,7 +155,7 @@ class Workbook:
             tab = snap[u.tab]
             for name, value in u.cells.items():
                 column = tab.tab.column(name)
-                if not column.app_writes:
+                if not column.app_writes and not u.by_manager:
                     raise ValueError(f"{u.tab}.{name} belongs to the manager; the app never writes it")
                 if column.name in tab.tab.key:
                     raise ValueError(f"{u.tab}.{name} is the row's key; an update never changes it")

@@ -119,14 +119,15 @@ def test_a_managers_edit_takes_effect_within_one_refresh(demo, redis_conn, setti
     mirror = Mirror(redis_conn)
     assert mirror.action("fund-nutrition")["status"] == "Live"
     plan = WritePlan()
-    plan.append("Co-leaders", {"Name": "Lee", "Email": "lee@example.org", "Scope": "Whole network"})
+    plan.append("Co-leaders", {"Name": "Lee", "Email": "lee@example.org", "Scope": "Whole network",
+                               "Token hash": "lees-link"})  # one row per link, keyed by its hash
     demo.apply(plan)
     mirror_refresh.refresh(redis_conn, demo, settings=settings, force=True)
     assert mirror.co_leaders()[0]["revoked"] is None
     # The manager closes an action, changes a limit, flips a mode and revokes a link, in the sheet.
     put = {"Actions": {"fund-nutrition": {"Status": "Closed"}, "protect-snap": {"Mode": "Proportional"}},
            "Sponsors": {("protect-snap", "Tacoma Hunger Coalition"): {"Limit": "25"}},
-           "Co-leaders": {("Lee", "lee@example.org"): {"Revoked": "yes"}}}
+           "Co-leaders": {"lees-link": {"Revoked": "yes"}}}
     snap = demo.snapshot(list(put))
     data = []
     for tab, rows in put.items():

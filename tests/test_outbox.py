@@ -213,3 +213,22 @@ def test_what_could_not_be_written_for_good_is_kept_for_the_problems_tab(workboo
     assert [str(p) for p in outbox.problems()] == [
         "Members: not written: no row for gone@example.org to set Actions taken (deleted by hand?)"]
     assert outbox.depth() == 0
+
+
+def test_a_managers_edit_from_a_page_may_set_the_managers_columns(open_workbook, redis_conn):
+    """Only an edit marked as the manager's own (plan.edit) writes a manager's column."""
+    wb = open_workbook(("Actions",))
+    first = WritePlan()
+    first.append("Actions", {"Title": "Old", "Slug": "a1", "Status": "Draft"})
+    wb.apply(first)
+    plan = WritePlan()
+    plan.edit("Actions", ("a1",), Title="New title", Status="Live")
+    box = Outbox(redis_conn)
+    box.put(plan)
+    box.flush(wb)
+    row = wb.snapshot(["Actions"])["Actions"].rows[0]
+    assert (row["Title"], row["Status"]) == ("New title", "Live")
+    sneaky = WritePlan()
+    sneaky.update("Actions", ("a1",), Title="Not allowed")
+    with pytest.raises(ValueError):
+        wb.apply(sneaky)

@@ -45,7 +45,7 @@ def test_make_run_starts_every_part_and_ctrl_c_stops_them(tmp_path):
     env.update(PORT=str(web), LOCALSHEETS_PORT=str(sheets), ACTNET_VAR=str(tmp_path / "var"))
     proc = subprocess.Popen([sys.executable, "-m", "runlocal"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
-    lines = []
+    lines, started = [], set()
     reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
     reader.start()
     try:
@@ -76,6 +76,14 @@ def test_make_run_starts_every_part_and_ctrl_c_stops_them(tmp_path):
         deadline = time.monotonic() + 30
         while not any("Press Ctrl-C" in line for line in list(lines)) and time.monotonic() < deadline:
             time.sleep(0.1)
+        # The printed manager link opens the dashboard, whichever gunicorn worker answers.
+        link = next(line.split()[-1] for line in list(lines) if line.startswith("  manager link"))
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        with opener.open(link, timeout=10) as r:
+            assert r.url.endswith("/manage")
+        for _ in range(8):
+            with opener.open(f"http://127.0.0.1:{web}/manage", timeout=10) as r:
+                assert r.status == 200
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
         reader.join(10)
@@ -84,9 +92,24 @@ def test_make_run_starts_every_part_and_ctrl_c_stops_them(tmp_path):
             proc.kill()
             proc.wait()
         reader.join(10)
-        proc.stdout.close()
+        for _ in range(50):  # a moment for the last ones to exit
+            if not any(alive(pid) for pid in started):
+                break
+            time.sleep(0.1)
+        # A part left running holds the output pipe open: note it, then stop it, so the
+        # test fails with its name instead of hanging on the pipe.
+        left = [pid for pid in started if alive(pid)]
+        left_names = [Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                      for pid in left if alive(pid)]
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        reader.join(10)
+        if not reader.is_alive():
+            proc.stdout.close()
     output = "".join(lines)
     assert proc.returncode == 0
     assert f"  web          http://127.0.0.1:{web}/" in output
-    time.sleep(0.5)
-    assert not [pid for pid in started if alive(pid)]
+    assert not left_names, f"still running after Ctrl-C: {left_names}"
