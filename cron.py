@@ -9,3 +9,11 @@ cron.register(schedule.heartbeat, QUEUE_NAME, interval=60)
 cron.register(schedule.flush_outbox, QUEUE_NAME, interval=15, job_timeout=600)
 # Problems and hand-typed Status changes show up in the sheet within minutes.
 cron.register(schedule.check_sheet, QUEUE_NAME, interval=300, job_timeout=600)
+
+# Alerts (services/alert_jobs.py, services/alert_sending.py): the pages' copy of
+# people and contacts; a sending job that died is resumed; the derived contact columns.
+from services import alert_jobs, alert_sending  # noqa: E402
+
+cron.register(alert_jobs.refresh_roster, QUEUE_NAME, interval=120, job_timeout=600)
+cron.register(alert_sending.resume_unfinished, QUEUE_NAME, interval=60, job_timeout=120)
+cron.register(alert_jobs.write_contact_figures, QUEUE_NAME, interval=600, job_timeout=600)
