@@ -9,6 +9,8 @@ cron.register(schedule.heartbeat, QUEUE_NAME, interval=60)
 cron.register(schedule.flush_outbox, QUEUE_NAME, interval=15, job_timeout=600)
 # Problems and hand-typed Status changes show up in the sheet within minutes.
 cron.register(schedule.check_sheet, QUEUE_NAME, interval=300, job_timeout=600)
+# A link turned off in the sheet (Revoked: yes) stops working within a minute.
+cron.register(schedule.refresh_links, QUEUE_NAME, interval=60, job_timeout=120)
 
 # Alerts (services/alert_jobs.py, services/alert_sending.py): the pages' copy of
 # people and contacts; a sending job that died is resumed; the derived contact columns.
