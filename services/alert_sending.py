@@ -134,7 +134,7 @@ def _deliver(redis, alert, settings, transport, sleep):
             sleep(max(0.0, next_at - time.monotonic()))
             next_at = max(next_at + gap, time.monotonic())
             msg = compose(sender=sender, to_email=email, to_name=recipient["name"], subject=alert["subject"],
-                          body=_body(alert, recipient), unsubscribe_url=unsubscribe_link(settings, network, email),
+                          body=_body(alert, recipient), unsubscribe_url=recipient["unsubscribe"],
                           list_name=network, list_id=list_id(meta.get("home_slug") or "network", host),
                           msg_id=message_id(alert_id, email, host), when=datetime.now(timezone.utc))
 
@@ -199,11 +199,4 @@ def _body(alert, recipient):
     greeting = f"Hi {recipient['first_name']},\n\n" if recipient.get("first_name") else ""
     link = f"\n\n{alert['action_title'] or 'Take action'}: {alert['link']}" if alert.get("link") else ""
     return f"{greeting}{alert['message']}{link}"
-
-
-def unsubscribe_link(settings, network, email):
-    """The person's one-click unsubscribe address (public pages' /u/<token>)."""
-    from services import unsubscribe
-
-    return unsubscribe.link(settings, network, email)
 

@@ -66,15 +66,20 @@ def with_source(url, day):
     return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
 
-def _person_entry(person, channel):
+def _person_entry(person, channel, unsubscribe_url):
     entry = {"email": person.email, "name": person.name, "first_name": person.first_name}
     if channel in ("call", "text"):
         entry["phone"] = person.phone
+    else:
+        entry["unsubscribe"] = unsubscribe_url(person.email)
     return entry
 
 
-def create(redis, draft, preview, *, day, link, now=None):
+def create(redis, draft, preview, *, day, link, unsubscribe_url, now=None):
     """Freeze an alert with the people the preview found; returns its record.
+
+    `unsubscribe_url(email)`: the person's one-click unsubscribe address (the
+    public pages make it), put in each email and its List-Unsubscribe header.
 
     Its Alerts row (merged with a row the manager planned for the same date and
     subject) goes through the outbox; the email part waits for `start_sending`.
@@ -90,7 +95,7 @@ def create(redis, draft, preview, *, day, link, now=None):
         "action_slug": draft.action_slug, "action_title": draft.action_title, "link": link or "",
         "created": now.isoformat(), "label": alert_label(day, draft.subject.strip()),
         "channels": ", ".join(CHANNEL_NAMES[c] for c in channels),
-        **{c: [_person_entry(p, c) for p in preview.channel(c)] for c in ("email", "call", "text")},
+        **{c: [_person_entry(p, c, unsubscribe_url) for p in preview.channel(c)] for c in ("email", "call", "text")},
     }
     plan = WritePlan()
     plan.append(schema.ALERTS.name, {"Date": day, "Subject": record["subject"], "Link": record["link"],

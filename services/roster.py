@@ -15,9 +15,10 @@ PEOPLE = "actnet:roster:people"  # hash: email -> person JSON
 CONTACTS = "actnet:roster:contacts"  # hash: journal key -> contact JSON
 ALERTS = "actnet:roster:alerts"  # JSON list of the Alerts tab's rows
 ACTIONS = "actnet:roster:actions"  # hash: email -> JSON list of action dates (last 180 days)
+LIVE = "actnet:roster:live-actions"  # JSON list of [slug, title] of the Live actions, to link from an alert
 META = "actnet:roster:meta"  # hash: time_zone, read_at, title
 
-TABS = ("Members", "Contacts", "Alerts", "Submissions", "Groups")
+TABS = ("Members", "Contacts", "Alerts", "Submissions", "Groups", "Actions")
 # Contacts older than this are not needed by any page (the 90-day figure is the longest look back).
 KEEP_CONTACT_DAYS = 180
 ACTION_DAYS = 180
@@ -95,6 +96,11 @@ class Roster:
         return {k.decode(): [date.fromisoformat(d) for d in json.loads(v)]
                 for k, v in self.redis.hgetall(ACTIONS).items()}
 
+    def live_actions(self):
+        """[(slug, title)] of the Live actions."""
+        text = self.redis.get(LIVE)
+        return [tuple(x) for x in json.loads(text)] if text else []
+
     def meta(self):
         return {k.decode(): v.decode() for k, v in self.redis.hgetall(META).items()}
 
@@ -165,6 +171,9 @@ class Roster:
             if actions:
                 # One action counts once per person, on the day they first took it.
                 pipe.hset(ACTIONS, mapping={e: json.dumps(sorted(_first_days(a))) for e, a in actions.items()})
+        if "Actions" in wanted:
+            live = [[r["Slug"], r["Title"] or r["Slug"]] for r in snap["Actions"].rows if r["Status"] == "Live"]
+            pipe.set(LIVE, json.dumps(live))
         if "Groups" in wanted and snap["Groups"].rows:
             home = snap["Groups"].rows[0]
             pipe.hset(META, mapping={"home_group": home["Name"], "home_slug": home["Slug"] or ""})
