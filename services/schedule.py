@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import rq
 
-from services import links, network
+from services import links, network, sheet_places
 from services.config import Settings
 from services.outbox import Outbox
 from services.sheets import RetryPolicy
@@ -57,4 +57,6 @@ def refresh_links():
     job = rq.get_current_job()
     workbook = Workbook.from_settings(Settings.from_env(os.environ), retry=FLUSH_PLAN_RETRY,
                                       http_retry=FLUSH_REQUEST_RETRY)
-    return links.refresh(workbook, job.connection)
+    changed = links.refresh(workbook, job.connection)
+    sheet_places.remember_tab_ids(workbook, job.connection)  # hourly, for links to a row
+    return changed
