@@ -31,6 +31,13 @@ class Settings:
     contact_window_days: int = 14
     alert_lock_seconds: int = 30  # a killed sending job holds its alert this long at most
     mail_sink_dir: Path | None = None  # set by `make run`: the local SMTP sink's catch, shown at /mail
+    # Rate limits on the public forms (Flask-Limiter notation), kept in Redis.
+    ratelimit_enabled: bool = True  # RATELIMIT_ENABLED=false for load tests
+    ratelimit_per_address: str = "10 per minute; 60 per hour"
+    ratelimit_per_action: str = "600 per minute"
+    # Proxies in front of the web server whose X-Forwarded-For is trusted; 0
+    # means the peer's address is the person's (rate limits are per address).
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, environ=os.environ):
@@ -57,10 +64,19 @@ class Settings:
             contact_window_days=_whole(get("CONTACT_WINDOW_DAYS"), cls.contact_window_days),
             alert_lock_seconds=_whole(get("ALERT_LOCK_SECONDS"), cls.alert_lock_seconds),
             mail_sink_dir=Path(get("MAIL_SINK_DIR")) if get("MAIL_SINK_DIR") else None,
+            ratelimit_enabled=_flag(get("RATELIMIT_ENABLED"), cls.ratelimit_enabled),
+            ratelimit_per_address=get("RATELIMIT_PER_ADDRESS") or cls.ratelimit_per_address,
+            ratelimit_per_action=get("RATELIMIT_PER_ACTION") or cls.ratelimit_per_action,
+            trusted_proxies=int(get("TRUSTED_PROXIES") or cls.trusted_proxies),
         )
 
     def replace(self, **changes):
         return dataclasses.replace(self, **changes)
+
+    @property
+    def production(self):
+        """Served over HTTPS: cookies are Secure and browsers are told to stay on HTTPS."""
+        return self.base_url.startswith("https://")
 
     @property
     def sheets_backend(self):
@@ -79,6 +95,10 @@ def _whole(text, default, least=1):
     except (TypeError, ValueError):
         return default
     return value if value >= least else default
+def _flag(text, default):
+    if text is None or text.strip() == "":
+        return default
+    return text.strip().lower() not in ("0", "false", "no", "off")
 
 
 def load_dotenv(path=ROOT / ".env", environ=os.environ):
