@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta, timezone
 from email import message_from_bytes
 from email.policy import default
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from services import alert_sending, alerts
+from services import alert_sending, alerts, mirror_refresh, unsubscribe
 from services.audience import Audience, Contact, preview
 from services.config import Settings
 from services.contacts import journal_plan
@@ -72,17 +73,19 @@ def start_worker(env, *extra):
 
 
 def test_an_alert_to_200_reaches_each_email_person_exactly_once_though_the_job_is_killed(
-        open_workbook, localsheets, sheet_id, redis_conn, redis_url, mail_sink, tmp_path):
+        open_workbook, localsheets, sheet_id, redis_conn, redis_url, mail_sink, tmp_path, app):
     wb = open_workbook(tabs=[t.name for t in TABS])
     plan, expected = demo_network()
     wb.apply(plan)
     roster = Roster(redis_conn)
     roster.refresh(wb)
+    mirror_refresh.refresh(redis_conn, wb, force=True)
+    settings = app.config["SETTINGS"]
     found = preview(roster.people(), roster.contacts(), Audience(), now=NOW, max_contacts=2, window_days=14)
     assert {p.email for p in found.email} == expected
     alert = alerts.create(redis_conn, alerts.Draft("Fund nutrition now", "Congress votes this week."), found,
                           day=DAY, link="http://127.0.0.1:5999/a/fund?source=alert-2026-12-07",
-                          unsubscribe_url=lambda email: f"http://127.0.0.1:5999/u/{email.split('@')[0]}")
+                          unsubscribe_url=lambda email: unsubscribe.link(settings, "Seattle RESULTS", email))
     assert alert_sending.start_sending(redis_conn, alert["id"])
 
     env = worker_env(redis_url, localsheets, sheet_id, mail_sink, tmp_path)
@@ -105,12 +108,15 @@ def test_an_alert_to_200_reaches_each_email_person_exactly_once_though_the_job_i
     to = [m["To"].addresses[0].addr_spec for m in messages]
     assert sorted(to) == sorted(expected)  # everyone once, nobody twice, nobody else
     assert alerts.state(redis_conn, alert["id"]) == "done"
+    links = {}
     for m in messages:
-        person = m["To"].addresses[0].addr_spec.split("@")[0]
-        assert m["List-Unsubscribe"] == f"<http://127.0.0.1:5999/u/{person}>"
+        person = m["To"].addresses[0].addr_spec
+        url = m["List-Unsubscribe"].strip("<>")
+        assert url == unsubscribe.link(settings, "Seattle RESULTS", person) and person not in url
         assert m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert m["List-Id"] == "Seattle RESULTS <seattle.alerts.127.0.0.1>"
-        assert f"Unsubscribe with one click: http://127.0.0.1:5999/u/{person}" in m.get_body().get_content()
+        assert f"Unsubscribe with one click: {url}" in m.get_body().get_content()
+        links[person] = url
     assert len({m["Message-ID"] for m in messages}) == len(messages)
 
     # The Contacts journal and the Alerts row say the same, once the outbox is flushed.
@@ -120,3 +126,14 @@ def test_an_alert_to_200_reaches_each_email_person_exactly_once_though_the_job_i
     assert sent == expected
     [row] = [r for r in snap["Alerts"].rows if r["Subject"] == "Fund nutrition now"]
     assert (row["Date"], row["Sent to"], row["Channel"]) == (DAY, len(expected), "Email, Phone call, Text")
+
+    # A mail client's one-click POST to one message's List-Unsubscribe takes exactly that person off the list.
+    leaving = sorted(expected)[7]
+    path = urlsplit(links[leaving]).path
+    answer = app.test_client().post(path, data={"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 200
+    Outbox(redis_conn).flush(wb)
+    status = {r["Email"]: r["Status"] for r in wb.snapshot(["Members"])["Members"].rows}
+    assert status[leaving] == "unsubscribed"
+    before = {f"person{i:03d}@example.org": "unsubscribed" if i % 13 == 0 else "subscribed" for i in range(200)}
+    assert {e: s for e, s in status.items() if e != leaving} == {e: s for e, s in before.items() if e != leaving}
