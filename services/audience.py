@@ -99,6 +99,7 @@ class Preview:
     call: list
     text: list
     left_out: list  # LeftOut
+    included: list = dataclasses.field(default_factory=list)  # (person, times): past the guard, included by name
 
     def channel(self, name):
         return getattr(self, name)
@@ -147,9 +148,11 @@ def preview(people, contacts, audience, *, now, max_contacts, window_days):
             result.left_out.append(LeftOut(person, channel, "no phone number"))
             continue
         times = counts.get(person.email, 0)
-        if times > max_contacts and person.email not in audience.include:
-            result.left_out.append(LeftOut(person, channel, f"contacted too often: {times} times in the last "
-                                                            f"{window_days} days", includable=True))
-            continue
+        if times > max_contacts:
+            if person.email not in audience.include:
+                result.left_out.append(LeftOut(person, channel, f"contacted too often: {times} times in the last "
+                                                                f"{window_days} days", includable=True))
+                continue
+            result.included.append((person, times))
         result.channel(channel).append(person)
     return result

@@ -5,8 +5,9 @@ people, their recent actions and today's date in, lists and figures out.
 """
 import dataclasses
 from datetime import timedelta
+from html import escape
 
-from services import schema
+from services import charts, schema
 from services.plan import WritePlan
 
 STAGES = schema.LADDER
@@ -63,6 +64,26 @@ def move_up_plan(person, today, tab=schema.MEMBERS.name):
     plan.edit(tab, (person.email,), **{"Ladder stage": stage})
     plan.update(tab, (person.email,), **{"Stage changed": today})
     return plan, stage
+
+
+def funnel_chart(people, width=600, bar_height=34, gap=6):
+    """The funnel picture: a centred bar per stage, as wide as the people standing there
+    (the numbers also go in the chart's table, services/charts.py)."""
+    bars = funnel(people, width=width, bar_height=bar_height, gap=gap)
+    title = "The ladder of engagement: subscribed people by stage"
+    rows = [[b.stage, b.count] for b in bars]
+    if not any(b.count for b in bars):
+        return charts.Chart(title, "", ["Ladder stage", "People"], rows, empty=True)
+    parts = []
+    for b in bars:
+        mid = b.y + bar_height / 2 + 5
+        parts.append(f'<rect class="bar funnel-{STAGES.index(b.stage)}" x="{b.x:.1f}" y="{b.y:.1f}" '
+                     f'width="{b.width:.1f}" height="{bar_height}" rx="4"/>'
+                     f'<text class="funnel-label" x="{width / 2:.1f}" y="{mid:.1f}" text-anchor="middle">'
+                     f'{escape(b.stage)}: {b.count}</text>')
+    height = len(bars) * (bar_height + gap) - gap
+    return charts.Chart(title, charts._svg(title, "".join(parts), width=width, height=height),
+                        ["Ladder stage", "People"], rows)
 
 
 @dataclasses.dataclass(frozen=True)

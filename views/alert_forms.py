@@ -1,6 +1,7 @@
 """The forms of the alert pages: compose (with its audience), tick a call or a text, move up the ladder."""
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from services import schema
@@ -22,15 +23,16 @@ class AlertForm(FlaskForm):
     message = TextAreaField("Message", validators=[
         DataRequired("Write the message people will read."), Length(max=5000)])
     action = SelectField("Action to link (optional)", validate_choice=True, default="")
-    stages = Checkboxes("Ladder stages", choices=[(s, s) for s in schema.LADDER], validators=[Optional()])
+    stages = Checkboxes("Ladder stages", choices=[SelectChoice(s) for s in schema.LADDER], validators=[Optional()])
     tags = StringField("Tags (optional, comma-separated)", validators=[Optional(), Length(max=300)])
     preferred = Checkboxes("Preferred contact", validators=[Optional()], choices=[
-        (c, c) for c in schema.CONTACT] + [(NO_PREFERENCE, "No preference")])
+        SelectChoice(c) for c in schema.CONTACT] + [SelectChoice(NO_PREFERENCE, "No preference")])
     include = Checkboxes("Include anyway", choices=[], validate_choice=False, validators=[Optional()])
 
     def __init__(self, *args, actions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.action.choices = [("", "No action link")] + [(slug, title) for slug, title in actions]
+        self.action.choices = [SelectChoice("", "No action link")] + [SelectChoice(slug, title)
+                                                                     for slug, title in actions]
 
     def audience(self):
         return Audience(stages=tuple(self.stages.data or ()), tags=parse_tags(self.tags.data),
