@@ -207,3 +207,16 @@ def test_the_caught_mail_page_is_there_only_when_running_locally(client, app, ma
     assert "Body text" in soup(one).find("pre").get_text()
     assert client.get("/mail/../../etc/passwd").status_code == 404
     assert client.get("/mail", environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 404
+
+
+def test_the_dashboard_shows_the_next_alert_and_says_when_one_person_keeps_the_network_alone(
+        client, manager, network, redis_conn, app):
+    page = soup(client.get("/manage"))
+    tiles = page.find(id="alerts-heading").parent.get_text(" ", strip=True)
+    assert "next alert due" in tiles or "an alert is due today" in tiles
+    assert page.find(id="only-keeper") is not None
+    assert page.find("a", string="Make a co-leader link")
+    links.create(redis_conn, "Dev", links.NETWORK)
+    assert soup(client.get("/manage")).find(id="only-keeper") is None
+    links.create(redis_conn, "Priya", "Tacoma Hunger Coalition")  # a partner link keeps nothing
+    assert soup(client.get("/manage")).find(id="only-keeper") is None

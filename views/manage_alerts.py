@@ -35,6 +35,20 @@ def _home_group():
     return Roster(redis_connection()).meta().get("home_group") or settings().instance_name
 
 
+@bp.app_context_processor
+def alert_panel_context():
+    """The dashboard's alert panel (manage/_alert_panel.html), computed only where it is shown."""
+    def alert_panel():
+        from services import links
+
+        redis = redis_connection()
+        lists, _ = alert_overview.ladder_view(redis, settings())
+        keepers = sum(1 for link in links.all_links(redis) if link.network and not link.revoked)
+        return {"view": alert_overview.overview(redis, settings(), _now()), "ladder": lists, "keepers": keepers}
+
+    return {"alert_panel": alert_panel}
+
+
 @bp.get("/alerts")
 @requires_scope("network")
 def alert_list():
