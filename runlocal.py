@@ -120,6 +120,14 @@ def main():
         if env.get("SHEETS_URL") and not env.get("SHEET_ID"):
             env["SHEET_ID"] = local_sheet_id(Settings.from_env(env), var, demo=env.get("ACTNET_DEMO", "1") != "0")
 
+        if not env.get("SMTP_URL"):
+            # Alerts' email goes to a local sink; the app shows what it caught at /mail.
+            mail_port = env.get("MAIL_SINK_PORT", "8025")
+            env["MAIL_SINK_DIR"] = str(var / "mail")
+            env["SMTP_URL"] = f"smtp://127.0.0.1:{mail_port}"
+            stack.start("mail sink", [sys.executable, "-m", "services.mail_sink", "--port", mail_port,
+                                      "--dir", env["MAIL_SINK_DIR"]], env)
+
         web_port = env.get("PORT", "5000")
         env.setdefault("BASE_URL", f"http://127.0.0.1:{web_port}")
         stack.start("web", [str(BIN / "gunicorn"), "app:app", "--bind", f"127.0.0.1:{web_port}",
@@ -134,6 +142,8 @@ def main():
         if env.get("SHEETS_URL"):
             print(f"  spreadsheet  {env['SHEETS_URL']}/  (localsheets, id {env.get('SHEET_ID')})", flush=True)
         print(f"  redis        {env['REDIS_URL']}", flush=True)
+        if env.get("MAIL_SINK_DIR"):
+            print(f"  mail         {env['BASE_URL']}/mail  (caught by the local sink, never delivered)", flush=True)
         print("Press Ctrl-C to stop everything.\n", flush=True)
 
         while True:
