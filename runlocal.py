@@ -5,6 +5,7 @@ set, localsheets unless a spreadsheet backend is configured, then the web
 server, one RQ worker and exactly one `rq cron`.
 """
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -89,6 +90,14 @@ def local_sheet_id(settings, var_dir, demo=True):
     return sheet_id
 
 
+def local_secret_key(var_dir):
+    kept = var_dir / "secret_key"
+    if not kept.exists():
+        kept.write_text(secrets.token_hex(32) + "\n")
+        kept.chmod(0o600)
+    return kept.read_text().strip()
+
+
 def main():
     load_dotenv()
     env = dict(os.environ)
@@ -127,6 +136,11 @@ def main():
             env["SMTP_URL"] = f"smtp://127.0.0.1:{mail_port}"
             stack.start("mail sink", [sys.executable, "-m", "services.mail_sink", "--port", mail_port,
                                       "--dir", env["MAIL_SINK_DIR"]], env)
+
+        if not env.get("SECRET_KEY"):
+            # Every web worker must sign sessions and links with the same key, and a
+            # restart must not sign everyone out: one key, made once, kept in var/.
+            env["SECRET_KEY"] = local_secret_key(var)
 
         web_port = env.get("PORT", "5000")
         env.setdefault("BASE_URL", f"http://127.0.0.1:{web_port}")

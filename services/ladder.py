@@ -66,21 +66,25 @@ def move_up_plan(person, today, tab=schema.MEMBERS.name):
     return plan, stage
 
 
-def funnel_chart(people, width=600, bar_height=34, gap=6):
-    """The funnel picture: a centred bar per stage, as wide as the people standing there
+def funnel_chart(people, label_width=112, bars_width=200, bar_height=30, gap=8):
+    """The funnel picture: a bar per stage, centred, as wide as the people standing there;
+    the stage's name to its left and its count to its right, in ink, readable on a phone
     (the numbers also go in the chart's table, services/charts.py)."""
-    bars = funnel(people, width=width, bar_height=bar_height, gap=gap)
+    bars = funnel(people, width=bars_width, bar_height=bar_height, gap=gap)
     title = "The ladder of engagement: subscribed people by stage"
     rows = [[b.stage, b.count] for b in bars]
     if not any(b.count for b in bars):
         return charts.Chart(title, "", ["Ladder stage", "People"], rows, empty=True)
+    width = label_width + bars_width + 44
     parts = []
     for b in bars:
         mid = b.y + bar_height / 2 + 5
-        parts.append(f'<rect class="bar funnel-{STAGES.index(b.stage)}" x="{b.x:.1f}" y="{b.y:.1f}" '
-                     f'width="{b.width:.1f}" height="{bar_height}" rx="4"/>'
-                     f'<text class="funnel-label" x="{width / 2:.1f}" y="{mid:.1f}" text-anchor="middle">'
-                     f'{escape(b.stage)}: {b.count}</text>')
+        left = label_width + b.x
+        parts.append(f'<text class="tick funnel-stage" x="{label_width - 8}" y="{mid:.1f}" text-anchor="end">'
+                     f'{escape(b.stage)}</text>'
+                     f'<rect class="bar funnel-{STAGES.index(b.stage)}" x="{left:.1f}" y="{b.y:.1f}" '
+                     f'width="{b.width:.1f}" height="{bar_height}" rx="3"/>'
+                     f'<text class="funnel-count" x="{left + b.width + 5:.1f}" y="{mid:.1f}">{b.count}</text>')
     height = len(bars) * (bar_height + gap) - gap
     return charts.Chart(title, charts._svg(title, "".join(parts), width=width, height=height),
                         ["Ladder stage", "People"], rows)

@@ -80,7 +80,7 @@ def compose(*, sender, to_email, to_name, subject, body, unsubscribe_url, list_n
     msg["List-Unsubscribe"] = f"<{unsubscribe_url}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
-    footer = (f"\n\n-- \nYou are getting this because you are in {list_name}.\n"
+    footer = (f"\n\n-- \nYou are getting this because you are on the {list_name} action network.\n"
               f"Unsubscribe with one click: {unsubscribe_url}\n")
     msg.set_content(body.rstrip() + footer)
     return msg

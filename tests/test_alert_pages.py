@@ -75,10 +75,10 @@ def test_a_preview_says_how_many_per_channel_and_who_is_left_out_and_why(client,
     assert page.status_code == 200
     tiles = [li.get_text(" ", strip=True) for li in soup(page).select("#alert-preview .tiles li")]
     assert tiles == ["2 by email", "1 by a call", "1 by a text", "4 left out"]
-    left = {li.get_text(" ", strip=True) for li in soup(page).select(".left-out li")}
-    assert left == {"Dee Doe: unsubscribed", "Gus Doe: prefers Facebook: reach them there yourself",
-                    "Hal Doe: no phone number",
-                    "Eve Doe : contacted too often: 3 times in the last 14 days (tick to include them anyway)"}
+    left = [li.get_text(" ", strip=True) for li in soup(page).select(".left-out li")]
+    assert left == ["No phone number (1): Hal Doe", "Prefers Facebook: reach them there yourself (1): Gus Doe",
+                    "Unsubscribed (1): Dee Doe", "Eve Doe : contacted too often: 3 times in the last 14 days"]
+    assert soup(page).select_one(".includable input[name=include]")["value"] == "eve@x.org"
     assert soup(page).find("button", string=re.compile("Send to 4 people"))
 
 

@@ -1,6 +1,6 @@
 """Alerts: the calendar, compose → preview → send, the sending's progress, the call sheet
 and the text list. On the manager blueprint; every view needs a network link."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from flask import abort, make_response, redirect, render_template, request, url_for
 
@@ -16,6 +16,17 @@ from views.manage_actions import action_link
 
 def _now():
     return datetime.now(timezone.utc)
+
+
+@bp.app_template_filter("shortdate")
+def shortdate(day):
+    """A date in a tile: Mon 7 Dec 2026."""
+    return day.strftime("%a %-d %b %Y") if day else "—"
+
+
+@bp.app_template_filter("isodate")
+def isodate(text):
+    return date.fromisoformat(text) if text else None
 
 
 @bp.app_template_filter("longdate")
@@ -173,7 +184,7 @@ def _text_body(alert, person):
 def call_sheet(alert_id):
     """The printable call sheet: name, number, a script from the message, boxes to tick."""
     alert = _alert_or_404(alert_id)
-    return render_template("manage/call_sheet.html", section="Alerts", alert=alert,
+    return render_template("manage/call_sheet.html", section="Alerts", alert=alert, network=_home_group(),
                            rows=_sheet_rows(alert, "call"), form=TickForm())
 
 
