@@ -146,6 +146,9 @@ def _deliver(redis, alert, settings, transport, sleep):
                 outcome = "sent"
             except Uncertain:
                 outcome = "sending"  # it stays counted as sent: never twice
+            except MailNotConfigured as exc:
+                waiting_because = str(exc)  # a wrong password, say: nothing can go until it is fixed
+                break
             except PermanentFailure as exc:
                 outcome = "failed"
                 redis.hset(mail_key, email, f"failed {_now()} {exc}")

@@ -109,6 +109,16 @@ def _wire(msg):
     return stuffed if stuffed.endswith(b"\r\n") else stuffed + b"\r\n"
 
 
+def _login(smtp, username, password):
+    """AUTH PLAIN when offered (one round trip, over TLS by then); smtplib's own order otherwise.
+    smtplib.login tries each mechanism after a refusal, which some servers answer by hanging."""
+    if "PLAIN" in smtp.esmtp_features.get("auth", "").upper().split():
+        smtp.user, smtp.password = username, password
+        smtp.auth("PLAIN", smtp.auth_plain)
+    else:
+        smtp.login(username, password)
+
+
 class SmtpTransport:
     """One SMTP connection, kept open for many messages.
 
@@ -129,6 +139,7 @@ class SmtpTransport:
 
     def open(self):
         a = self.address
+        smtp = None
         try:
             if a.tls == "implicit":
                 smtp = smtplib.SMTP_SSL(a.host, a.port, timeout=self.timeout, context=self.tls_context,
@@ -141,14 +152,19 @@ class SmtpTransport:
                     smtp.starttls(context=self.tls_context)
                     smtp.ehlo()
                 elif a.username:
-                    smtp.close()
                     raise MailNotConfigured(f"The mail server {a.host} does not offer STARTTLS, so actnet will not "
                                             f"send it your password; use smtps:// if it takes TLS on connect")
             if a.username:
-                smtp.login(a.username, a.password or "")
+                _login(smtp, a.username, a.password or "")
         except smtplib.SMTPAuthenticationError:
+            smtp.close()
             raise MailNotConfigured(f"The mail server {a.host} refused the login in SMTP_URL") from None
+        except MailNotConfigured:
+            smtp.close()
+            raise
         except (OSError, smtplib.SMTPException) as exc:
+            if smtp is not None:
+                smtp.close()
             raise TemporaryFailure(f"could not reach the mail server {a.host}:{a.port} ({type(exc).__name__})") \
                 from exc
         self.smtp = smtp
