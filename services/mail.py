@@ -200,14 +200,14 @@ class SmtpTransport:
             self._reset()
             raise
         except (OSError, smtplib.SMTPException) as exc:
-            self.smtp = None  # the connection is gone; the next send opens a new one
+            self._drop()  # the connection is gone; the next send opens a new one
             raise TemporaryFailure(f"the connection to the mail server failed ({type(exc).__name__})") from exc
         before_commit()
         try:
             smtp.send(b".\r\n")
             reply = smtp.getreply()
         except (OSError, smtplib.SMTPException) as exc:
-            self.smtp = None
+            self._drop()
             raise Uncertain(f"the connection to the mail server failed after the message ({type(exc).__name__})") \
                 from exc
         try:
@@ -231,4 +231,9 @@ class SmtpTransport:
         try:
             self.smtp.rset()
         except (OSError, smtplib.SMTPException):
+            self._drop()
+
+    def _drop(self):
+        if self.smtp is not None:
+            self.smtp.close()
             self.smtp = None
