@@ -38,16 +38,28 @@ class Stack:
         return proc
 
     def stop(self):
+        """Stop the parts one at a time, the last started first, so the worker finishes the
+        job in hand while the sheet service it talks to is still up (a Ctrl-C loses
+        nothing). A part that does not stop is asked again (for `rq worker`, a cold
+        shutdown that ends its work horse), then killed with what it started."""
         for _, proc in reversed(self.children):
-            if proc.poll() is None:
-                proc.terminate()
-        deadline = time.monotonic() + 10
-        for _, proc in reversed(self.children):
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            for ask, patience in ((proc.terminate, 10), (proc.terminate, 5), (proc.kill, None)):
+                if proc.poll() is not None:
+                    break
+                ask()
+                try:
+                    proc.wait(timeout=patience)
+                except subprocess.TimeoutExpired:
+                    continue
+            _kill_group(proc)
+
+
+def _kill_group(proc):
+    """What a part started in its own process group (gunicorn's workers) goes with it."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # the group has already gone
 
 
 def wait_for_http(url, seconds=20):

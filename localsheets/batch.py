@@ -5,7 +5,7 @@ request leaves nothing of the batch behind, as Google's batches do.
 """
 import itertools
 
-from localsheets import sorting, values as cellvalues
+from localsheets import refs, sorting, values as cellvalues
 from localsheets.model import (DEFAULT_COLS, DEFAULT_ROWS, add_sheet, bad, cell_at, insert_dimension,
                                public_view, put_cell, reindex, sheet_by_id, sheet_by_title)
 
@@ -103,6 +103,7 @@ def _one_request(doc, kind, args, where):
             raise bad(f"Invalid {where}: You can't remove all the sheets in a document.")
         doc["sheets"].remove(sheet)
         reindex(doc)
+        refs.tab_deleted(doc, sheet["properties"]["title"])
         return {}
     if kind == "updateSheetProperties":
         props = args.get("properties") or {}
@@ -116,8 +117,15 @@ def _one_request(doc, kind, args, where):
             if other is not None and other is not sheet:
                 raise bad(f'Invalid {where}: A sheet with the name "{title}" already exists. '
                           f'Please enter another name.')
+        old_title = sheet["properties"]["title"]
         _apply_mask(sheet["properties"], props, fields)
         sheet["properties"]["sheetId"] = props.get("sheetId", 0)
+        if not sheet["properties"].get("title"):
+            raise bad(f"Invalid {where}: A sheet must have a name.")
+        if sheet["properties"]["title"] != old_title:
+            refs.tab_renamed(doc, old_title, sheet["properties"]["title"])
+        if all(s["properties"].get("hidden") for s in doc["sheets"]):
+            raise bad(f"Invalid {where}: You can't hide all the sheets in a document.")
         grid = sheet["properties"].setdefault("gridProperties", {})
         grid.setdefault("rowCount", DEFAULT_ROWS)
         grid.setdefault("columnCount", DEFAULT_COLS)
@@ -144,9 +152,12 @@ def _one_request(doc, kind, args, where):
             size = sheet["properties"]["gridProperties"]["rowCount" if dimension == "ROWS" else "columnCount"]
             if start > size:
                 raise bad(f"Invalid {where}: range start index ({start}) is after the end of the grid ({size})")
-            insert_dimension(sheet, dimension, start, end - start)
+            if args.get("inheritFromBefore") and start == 0:
+                raise bad(f"Invalid {where}: Cannot inherit from before when inserting at index 0.")
+            insert_dimension(sheet, dimension, start, end - start, doc, bool(args.get("inheritFromBefore")))
         else:
             _delete(sheet, dimension, start, end)
+            refs.dimension_changed(doc, sheet, dimension, start, start - end)
         return {}
     if kind == "appendDimension":
         sheet = sheet_by_id(doc, args.get("sheetId", 0), where)
@@ -196,7 +207,7 @@ def _one_request(doc, kind, args, where):
         return {}
     if kind == "sortRange":
         sheet, bounds = _grid_range(doc, args.get("range") or {}, where)
-        sorting.sort_range(sheet, bounds, args.get("sortSpecs"), where)
+        sorting.sort_range(doc, sheet, bounds, args.get("sortSpecs"), where)
         return {}
     if kind in FORMATTING_REQUESTS:
         rng = args.get("range") or {}

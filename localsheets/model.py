@@ -6,7 +6,8 @@ The server makes each call atomic by working on a fresh copy.
 """
 import secrets
 
-from localsheets import a1, values as cellvalues
+from localsheets import a1, tables, values as cellvalues
+from localsheets.evaluate import Evaluator
 
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
 CELL_LIMIT = 10_000_000  # Google's limit on the cells of one spreadsheet, all tabs together
@@ -94,6 +95,7 @@ def public_view(doc, ranges=(), include_grid=False):
         for text in ranges:
             sheet, bounds = resolve(doc, text)
             wanted.setdefault(sheet["properties"]["sheetId"], []).append(bounds)
+    ev = Evaluator(doc) if include_grid else None
     for sheet in doc["sheets"]:
         sid = sheet["properties"]["sheetId"]
         if wanted is not None and sid not in wanted:
@@ -103,13 +105,13 @@ def public_view(doc, ranges=(), include_grid=False):
             out["protectedRanges"] = sheet["protectedRanges"]
         if include_grid:
             areas = wanted[sid] if wanted else [full_bounds(sheet)]
-            out["data"] = [grid_data(sheet, b) for b in areas]
+            out["data"] = [grid_data(sheet, b, ev) for b in areas]
         sheets.append(out)
     return {"spreadsheetId": doc["spreadsheetId"], "properties": doc["properties"], "sheets": sheets,
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{doc['spreadsheetId']}/edit"}
 
 
-def grid_data(sheet, bounds):
+def grid_data(sheet, bounds, ev):
     r0, r1, c0, c1 = bounds
     rows = []
     for r in range(r0, min(r1, len(sheet["cells"]))):
@@ -121,7 +123,8 @@ def grid_data(sheet, bounds):
             if cell:
                 if "v" in cell or "f" in cell:
                     out["userEnteredValue"] = cellvalues.extended_value(cell)
-                    out["formattedValue"] = str(cellvalues.render(cell, "FORMATTED_VALUE"))
+                    out["effectiveValue"] = ev.effective_value(cell, sheet, r, c)
+                    out["formattedValue"] = str(ev.display(cell, sheet, r, c, "FORMATTED_VALUE"))
                 for key, name in (("note", "note"), ("dv", "dataValidation"), ("format", "userEnteredFormat")):
                     if key in cell:
                         out[name] = cell[key]
@@ -214,12 +217,14 @@ def _setcell_at(sheet, r, c, cell):
 
 # --- values -----------------------------------------------------------------
 
-def read_values(sheet, bounds, major="ROWS", render="FORMATTED_VALUE"):
+def read_values(sheet, bounds, major="ROWS", render="FORMATTED_VALUE", ev=None):
+    """Values of a range; formulas computed by `ev` (an Evaluator of the document)."""
     r0, r1, c0, c1 = bounds
+    ev = ev or Evaluator({"sheets": [sheet], "properties": {}})
     rows = []
     for r in range(r0, min(r1, len(sheet["cells"]))):
         src = sheet["cells"][r]
-        row = [cellvalues.render(src[c], render) if c < len(src) else "" for c in range(c0, min(c1, len(src)))]
+        row = [_shown(ev, src[c], sheet, r, c, render) for c in range(c0, min(c1, len(src)))]
         while row and row[-1] == "":
             row.pop()
         rows.append(row)
@@ -238,6 +243,12 @@ def read_values(sheet, bounds, major="ROWS", render="FORMATTED_VALUE"):
     return rows
 
 
+def _shown(ev, cell, sheet, r, c, render):
+    if not cell or ("v" not in cell and "f" not in cell):
+        return ""
+    return ev.display(cell, sheet, r, c, render)
+
+
 def check_options(major=None, render=None, value_input=None, require_input=False):
     if major not in (None, "ROWS", "COLUMNS", "DIMENSION_UNSPECIFIED"):
         raise bad(f"Invalid value at 'major_dimension' (type.googleapis.com/google.apps.sheets.v4.Dimension), \"{major}\"")
@@ -254,7 +265,7 @@ def get_values(doc, text, major="ROWS", render="FORMATTED_VALUE"):
     major = "COLUMNS" if major == "COLUMNS" else "ROWS"
     sheet, bounds = resolve(doc, text)
     out = {"range": range_text(sheet, *bounds), "majorDimension": major}
-    rows = read_values(sheet, bounds, major, render or "FORMATTED_VALUE")
+    rows = read_values(sheet, bounds, major, render or "FORMATTED_VALUE", Evaluator(doc))
     if rows:
         out["values"] = rows
     return out
@@ -294,22 +305,29 @@ def write_values(doc, text, body, value_input, include_values=False, render="FOR
     if r0 + height > grid["rowCount"] or c0 + width > grid["columnCount"] or r0 >= grid["rowCount"]:
         raise bad(f"Range ({range_text(sheet, r0, r0 + max(height, 1), c0, c0 + max(width, 1))}) exceeds grid "
                   f"limits. Max rows: {grid['rowCount']}, max columns: {grid['columnCount']}")
-    cells = 0
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             if value is None:
                 continue  # null leaves the cell as it is; "" clears it
             _setcell_at(sheet, r0 + i, c0 + j, _parse(value, value_input))
-            cells += 1
     area = (r0, r0 + height, c0, c0 + width)
     out = {"spreadsheetId": doc["spreadsheetId"], "updatedRange": range_text(sheet, *area) if height and width else
            range_text(sheet, r0, r0 + 1, c0, c0 + 1)}
-    if height and width:
-        out.update(updatedRows=height, updatedColumns=width, updatedCells=cells)
+    out.update(_written(rows))
     if include_values:
         out["updatedData"] = {"range": out["updatedRange"], "majorDimension": "ROWS",
-                              "values": read_values(sheet, area, "ROWS", render)}
+                              "values": read_values(sheet, area, "ROWS", render, Evaluator(doc))}
     return out
+
+
+def _written(rows):
+    """updatedRows, updatedColumns and updatedCells as Google counts them: only cells
+    actually written, a null in the payload being skipped; a count of zero is
+    left out, as proto3 JSON leaves out zeros."""
+    written = [(i, j) for i, row in enumerate(rows) for j, v in enumerate(row) if v is not None]
+    counts = {"updatedRows": len({i for i, _ in written}), "updatedColumns": len({j for _, j in written}),
+              "updatedCells": len(written)}
+    return {k: v for k, v in counts.items() if v}
 
 
 def _singlecell_at(rng):
@@ -327,13 +345,6 @@ def clear_values(doc, text):
     return range_text(sheet, r0, r1, c0, c1)
 
 
-def _row_empty(sheet, r, c0, c1):
-    if r >= len(sheet["cells"]):
-        return True
-    row = sheet["cells"][r]
-    return not any(row[c] and ("v" in row[c] or "f" in row[c]) for c in range(c0, min(c1, len(row))))
-
-
 def append_values(doc, text, body, value_input, insert_option="OVERWRITE", include_values=False,
                   render="FORMATTED_VALUE"):
     """values.append: find the table in the range, write after its last row."""
@@ -344,25 +355,16 @@ def append_values(doc, text, body, value_input, insert_option="OVERWRITE", inclu
     rows = _as_rows(body)
     height = len(rows)
     width = max((len(r) for r in rows), default=0)
-    # The table starts inside the range but runs on below it (Google's own
-    # sample appends to `Sheet1!A1:E1` and lands after the last row).
-    last_data_row = len(sheet["cells"])
-    table_start = next((r for r in range(r0, min(r1, last_data_row)) if not _row_empty(sheet, r, c0, c1)), None)
     out = {"spreadsheetId": doc["spreadsheetId"]}
-    if table_start is None:
+    table = tables.find_table(sheet, (r0, r1, c0, c1))
+    if table is None:
         target_row, target_col = r0, c0
     else:
-        table_end = table_start
-        while table_end + 1 < last_data_row and not _row_empty(sheet, table_end + 1, c0, c1):
-            table_end += 1
-        used = [c for r in range(table_start, table_end + 1)
-                for c in range(c0, min(c1, len(sheet["cells"][r]))) if sheet["cells"][r][c]]
-        t_c0, t_c1 = min(used), max(used) + 1
-        out["tableRange"] = range_text(sheet, table_start, table_end + 1, t_c0, t_c1)
-        target_row, target_col = table_end + 1, t_c0
+        out["tableRange"] = range_text(sheet, *table)
+        target_row, target_col = table[1], table[2]
     grid = sheet["properties"]["gridProperties"]
     if insert_option == "INSERT_ROWS":
-        insert_dimension(sheet, "ROWS", target_row, height)
+        insert_dimension(sheet, "ROWS", target_row, height, doc)
     grid["rowCount"] = max(grid["rowCount"], target_row + height)
     grid["columnCount"] = max(grid["columnCount"], target_col + width)
     for i, row in enumerate(rows):
@@ -371,24 +373,50 @@ def append_values(doc, text, body, value_input, insert_option="OVERWRITE", inclu
                 _setcell_at(sheet, target_row + i, target_col + j, _parse(value, value_input))
     area = (target_row, target_row + max(height, 1), target_col, target_col + max(width, 1))
     updates = {"spreadsheetId": doc["spreadsheetId"], "updatedRange": range_text(sheet, *area)}
-    if height and width:
-        updates.update(updatedRows=height, updatedColumns=width,
-                       updatedCells=sum(1 for row in rows for v in row if v is not None))
+    updates.update(_written(rows))
     if include_values:
         updates["updatedData"] = {"range": updates["updatedRange"], "majorDimension": "ROWS",
-                                  "values": read_values(sheet, area, "ROWS", render)}
+                                  "values": read_values(sheet, area, "ROWS", render, Evaluator(doc))}
     out["updates"] = updates
     return out
 
 
-def insert_dimension(sheet, dimension, start, count):
+def insert_dimension(sheet, dimension, start, count, doc=None, inherit_from_before=False):
+    """Insert empty rows or columns; they take the format and validation of their
+    neighbour, the one after unless `inherit_from_before` (InsertDimensionRequest)."""
     grid = sheet["properties"]["gridProperties"]
+    source = start - 1 if inherit_from_before else start
     if dimension == "ROWS":
+        model_row = sheet["cells"][source] if 0 <= source < len(sheet["cells"]) else []
+        inherited = [_inheritable(cell) for cell in model_row]
+        while inherited and inherited[-1] is None:
+            inherited.pop()
         if start < len(sheet["cells"]):
-            sheet["cells"][start:start] = [[] for _ in range(count)]
+            sheet["cells"][start:start] = [_copies(inherited) for _ in range(count)]
+        elif inherited:
+            while len(sheet["cells"]) < start:
+                sheet["cells"].append([])
+            sheet["cells"].extend(_copies(inherited) for _ in range(count))
         grid["rowCount"] += count
     else:
         for row in sheet["cells"]:
-            if start < len(row):
-                row[start:start] = [None] * count
+            kept = _inheritable(row[source]) if 0 <= source < len(row) else None
+            if start < len(row) or kept:
+                while len(row) < start:
+                    row.append(None)
+                row[start:start] = [dict(kept) if kept else None for _ in range(count)]
+                while row and row[-1] is None:
+                    row.pop()
         grid["columnCount"] += count
+    if doc is not None:
+        from localsheets import refs
+        refs.dimension_changed(doc, sheet, dimension, start, count)
+
+
+def _copies(cells):
+    return [dict(c) if c else None for c in cells]
+
+
+def _inheritable(cell):
+    kept = {k: v for k, v in (cell or {}).items() if k in ("format", "dv")}
+    return kept or None

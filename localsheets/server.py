@@ -4,9 +4,9 @@ import random
 import threading
 import time
 
-from flask import Flask, abort, jsonify, render_template_string, request
+from flask import Flask, abort, jsonify, request
 
-from localsheets import a1, batch, fields, model
+from localsheets import batch, fields, grid, model
 from localsheets.store import Store
 
 
@@ -81,10 +81,13 @@ def create_app(data_dir, faults=None):
     log = RequestLog()
     app.extensions["localsheets"] = {"store": store, "faults": faults, "log": log}
 
-    def api(method_name, kind, spreadsheet_id, fn):
-        """Run one API call under the quota, injected faults and the log."""
-        user = request.headers.get("Authorization", "anonymous")
-        entry = {"at": time.time(), "method": method_name, "kind": kind, "spreadsheet": spreadsheet_id}
+    def perform(method_name, kind, spreadsheet_id, fn, user, via="api"):
+        """One call under the quota, injected faults and the log: its body, or ApiError.
+
+        The API's routes and the page's edits both come through here, so an edit
+        typed on the page is counted and logged as the API call it is.
+        """
+        entry = {"at": time.time(), "method": method_name, "kind": kind, "spreadsheet": spreadsheet_id, "via": via}
         if faults.latency_ms:
             time.sleep(faults.latency_ms / 1000)
             entry["delayed_ms"] = faults.latency_ms
@@ -94,17 +97,31 @@ def create_app(data_dir, faults=None):
             err = model.ApiError(429, f"Quota exceeded for quota metric '{metric}' and limit '{metric} per "
                                       f"minute per user' of service 'sheets.googleapis.com' for consumer "
                                       f"'project_number:0'.")
-            return _error(err, log, entry)
+            log.record(**entry, status=err.code)
+            raise err
         roll = faults.rng.random()
         if roll < faults.fail_rate:
             code = 503 if faults.rng.random() < 0.5 else 500
             message = "The service is currently unavailable." if code == 503 else "Internal error encountered."
-            return _error(model.ApiError(code, message), log, entry)
+            log.record(**entry, status=code)
+            raise model.ApiError(code, message)
         try:
             body = fn()
         except model.ApiError as err:
-            return _error(err, log, entry)
+            log.record(**entry, status=err.code)
+            raise
         log.record(**entry, status=200)
+        return body
+
+    def api(method_name, kind, spreadsheet_id, fn):
+        """An API route's call, answered as JSON in Google's shapes."""
+        user = request.headers.get("Authorization", "anonymous")
+        try:
+            body = perform(method_name, kind, spreadsheet_id, fn, user)
+        except model.ApiError as err:
+            response = jsonify(err.body())
+            response.status_code = err.code
+            return response
         if faults.rng.random() < faults.drop_rate:
             # After the work is done: the client cannot tell whether it landed.
             raise DropConnection()
@@ -172,12 +189,13 @@ def create_app(data_dir, faults=None):
             model.check_options(value_input=option, require_input=True)
             responses = [model.write_values(doc, vr.get("range", ""), vr, option, include, render)
                          for vr in body.get("data") or []]
-            return {"spreadsheetId": sid,
-                    "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
-                    "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
-                    "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
-                    "totalUpdatedSheets": len({r["updatedRange"].rpartition("!")[0] for r in responses}),
-                    "responses": responses}
+            # Totals count what was written (a range of nulls adds nothing); zeros are left out.
+            totals = {"totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
+                      "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
+                      "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
+                      "totalUpdatedSheets": len({r["updatedRange"].rpartition("!")[0] for r in responses
+                                                 if r.get("updatedCells")})}
+            return {"spreadsheetId": sid, **{k: v for k, v in totals.items() if v}, "responses": responses}
         return api("values.batchUpdate", "write", sid, lambda: store.write(sid, run))
 
     @app.post("/v4/spreadsheets/<sid>/values:batchClear")
@@ -241,54 +259,5 @@ def create_app(data_dir, faults=None):
     def not_allowed(_):
         return jsonify(model.ApiError(400, "Method not allowed for this URL.").body()), 400
 
-    # --- a read-only look at the workbooks, for people running `make run` ---
-
-    @app.get("/")
-    def index():
-        docs = [store.read(i, lambda d: d) for i in store.ids()]
-        return render_template_string(INDEX, docs=docs)
-
-    @app.get("/view/<sid>")
-    def view(sid):
-        try:
-            doc = store.read(sid, lambda d: d)
-        except model.ApiError:
-            abort(404)
-        tab = request.args.get("tab") or doc["sheets"][0]["properties"]["title"]
-        sheet = model.sheet_by_title(doc, tab) or doc["sheets"][0]
-        rows = model.read_values(sheet, model.full_bounds(sheet))
-        width = max((len(r) for r in rows), default=0)
-        return render_template_string(VIEW, doc=doc, sheet=sheet, rows=rows, width=width,
-                                      col=a1.index_to_col)
-
+    grid.register(app, store, perform)
     return app
-
-
-def _error(err, log, entry):
-    log.record(**entry, status=err.code)
-    response = jsonify(err.body())
-    response.status_code = err.code
-    return response
-
-
-INDEX = """<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>localsheets</title><style>body{font:15px system-ui,sans-serif;margin:1.5rem}</style>
-<h1>localsheets</h1><p>Spreadsheets kept by this local Sheets API service (read-only view).</p>
-<ul>{% for d in docs %}<li><a href="/view/{{ d.spreadsheetId }}">{{ d.properties.title }}</a>
-<small>{{ d.spreadsheetId }} · {{ d.sheets|length }} tabs</small></li>{% else %}<li>None yet.</li>{% endfor %}</ul>"""
-
-VIEW = """<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ doc.properties.title }} – localsheets</title>
-<style>body{font:14px system-ui,sans-serif;margin:1rem}table{border-collapse:collapse}
-td,th{border:1px solid #ccc;padding:2px 6px;white-space:pre-wrap;max-width:24rem;vertical-align:top}
-th{background:#f1f3f4;font-weight:normal;color:#555}nav a{margin-right:.8rem}nav a.on{font-weight:bold}
-tr.frozen td{background:#f8f9fa;font-weight:600}</style>
-<p><a href="/">localsheets</a> › {{ doc.properties.title }}</p>
-<nav>{% for s in doc.sheets %}<a href="?tab={{ s.properties.title|urlencode }}"
-{% if s is sameas sheet %}class="on"{% endif %}>{{ s.properties.title }}</a>{% endfor %}</nav>
-<p><small>{{ rows|length }} rows with data; grid {{ sheet.properties.gridProperties.rowCount }} ×
-{{ sheet.properties.gridProperties.columnCount }}</small></p>
-<table><tr><th></th>{% for i in range(width) %}<th>{{ col(i) }}</th>{% endfor %}</tr>
-{% set frozen = sheet.properties.gridProperties.frozenRowCount or 0 %}
-{% for row in rows %}<tr {% if loop.index0 < frozen %}class="frozen"{% endif %}><th>{{ loop.index }}</th>
-{% for i in range(width) %}<td>{{ row[i] if i < row|length else "" }}</td>{% endfor %}</tr>{% endfor %}</table>"""

@@ -9,11 +9,12 @@ blank cells always last, in either direction. The sort is stable.
 Every reordering of rows goes through `permute_rows`, so whatever must move
 with a row (its cells today; developer metadata on it later) is moved in one place.
 """
-from localsheets import values as cellvalues
-from localsheets.model import bad, cell_at
+from localsheets import refs
+from localsheets.evaluate import Evaluator
+from localsheets.model import bad
 
 # Rank of each kind of value in an ascending sort; blanks are placed after, whatever the order.
-_NUMBER, _TEXT, _BOOL = 0, 1, 2
+_NUMBER, _TEXT, _BOOL, _ERROR = 0, 1, 2, 3
 
 
 def permute_rows(sheet, start, order, c0=None, c1=None):
@@ -21,7 +22,8 @@ def permute_rows(sheet, start, order, c0=None, c1=None):
 
     `order` is a permutation of range(start, start + len(order)). Only the
     columns c0..c1 move (a sortRange over B:D leaves A and E in place); None
-    means the whole row, notes, validation and formats included.
+    means the whole row, notes, validation and formats included. A formula
+    moved keeps pointing at its own row (refs.moved).
     """
     if list(order) == list(range(start, start + len(order))):
         return
@@ -30,11 +32,12 @@ def permute_rows(sheet, start, order, c0=None, c1=None):
     while len(cells) < end:
         cells.append([])
     if c0 is None and c1 is None:
-        cells[start:end] = [cells[r] for r in order]
+        cells[start:end] = [[refs.moved(cell, start + i - r) for cell in cells[r]] for i, r in enumerate(order)]
     else:
         lo = c0 or 0
         hi = c1 if c1 is not None else max(len(cells[r]) for r in range(start, end))
-        slices = [_slice(cells[r], lo, hi) for r in order]
+        slices = [[refs.moved(cell, start + i - r) for cell in _slice(cells[r], lo, hi)]
+                  for i, r in enumerate(order)]
         for i, part in enumerate(slices):
             row = cells[start + i]
             while len(row) < hi:
@@ -59,8 +62,10 @@ def _key_part(value, descending):
         kind, v = _BOOL, int(value)
     elif isinstance(value, (int, float)):
         kind, v = _NUMBER, value
+    elif isinstance(value, str):
+        kind, v = _TEXT, value.casefold()
     else:
-        kind, v = _TEXT, str(value).casefold()
+        kind, v = _ERROR, str(value)
     return (0, _Reversed((kind, v)) if descending else (kind, v))
 
 
@@ -78,20 +83,19 @@ class _Reversed:
         return self.value == other.value
 
 
-def sort_order(sheet, r0, r1, specs, value_at=None):
+def sort_order(sheet, r0, r1, specs, value_at):
     """The permutation (old row indexes) that sorts rows r0..r1 by `specs`.
 
     specs: [(column index, descending?)]. `value_at(r, c)` gives a cell's
-    value as the sort sees it (a formula's result); by default the stored value.
+    value as the sort sees it (a formula's result).
     """
-    value_at = value_at or (lambda r, c: cellvalues.typed_value(cell_at(sheet, r, c)))
 
     def key(r):
         return tuple(_key_part(value_at(r, c), desc) for c, desc in specs)
     return sorted(range(r0, r1), key=key)
 
 
-def sort_range(sheet, bounds, sort_specs, where, value_at=None):
+def sort_range(doc, sheet, bounds, sort_specs, where):
     """Apply a SortRangeRequest's sortSpecs to the rows of `bounds` on `sheet`."""
     r0, r1, c0, c1 = bounds
     if not sort_specs:
@@ -110,7 +114,8 @@ def sort_range(sheet, bounds, sort_specs, where, value_at=None):
     if last <= r0:
         return
     whole_width = c0 == 0 and c1 >= sheet["properties"]["gridProperties"]["columnCount"]
-    order = sort_order(sheet, r0, last, specs, value_at)
+    ev = Evaluator(doc)
+    order = sort_order(sheet, r0, last, specs, lambda r, c: ev.cell_value(sheet, r, c)[0])
     if whole_width:
         permute_rows(sheet, r0, order)
     else:

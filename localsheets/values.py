@@ -7,6 +7,8 @@ percentage. Notes, validation and formats ride on the same dict.
 import datetime as dt
 import re
 
+from localsheets import formula
+
 EPOCH = dt.date(1899, 12, 30)  # Sheets' day zero
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
@@ -56,7 +58,7 @@ def parse_user_entered(value):
     if text.startswith("'"):
         return {"v": text[1:]}  # the quote prefix forces text and is not part of the value
     if text.startswith("=") and len(text) > 1:
-        return {"f": text}
+        return {"f": formula.normalize(text)}
     if text.upper() in ("TRUE", "FALSE"):
         return {"v": text.upper() == "TRUE"}
     n = _number(text)

@@ -122,23 +122,27 @@ def _credential_id(settings):
 
 def open_client(settings, governor=None, retry=None):
     """A gspread Client for localsheets (`SHEETS_URL`) or Google (service account)."""
+    if not settings.sheets_url and not settings.google_credentials:
+        if settings.sheet_id:
+            raise SheetsError("SHEET_ID is set, but not how to reach the spreadsheet: set "
+                              "GOOGLE_APPLICATION_CREDENTIALS to the service-account key file (Google), "
+                              "or SHEETS_URL to a localsheets address.")
+        raise SheetsError("No spreadsheet is configured: set SHEETS_URL (localsheets) or "
+                          "GOOGLE_APPLICATION_CREDENTIALS and SHEET_ID (Google).")
     if governor is None:
         governor = quota.governor_for(settings, credential=_credential_id(settings))
     if settings.sheets_url:
         http = functools.partial(SheetsHTTPClient, base_url=settings.sheets_url,
                                  governor=governor, retry=retry)
         return gspread.Client(AnonymousCredentials(), http_client=http)
-    if settings.google_credentials:
-        from google.oauth2.service_account import Credentials
+    from google.oauth2.service_account import Credentials
 
-        try:
-            creds = Credentials.from_service_account_file(settings.google_credentials, scopes=SCOPES)
-        except (OSError, ValueError) as exc:
-            raise SheetsError(
-                f"The Google service-account file {settings.google_credentials} could not be read: {exc}."
-            ) from exc
-        http = functools.partial(SheetsHTTPClient, governor=governor, retry=retry)
-        return gspread.Client(creds, http_client=http)
-    raise SheetsError("No spreadsheet is configured: set SHEETS_URL (localsheets) or "
-                      "GOOGLE_APPLICATION_CREDENTIALS and SHEET_ID (Google).")
+    try:
+        creds = Credentials.from_service_account_file(settings.google_credentials, scopes=SCOPES)
+    except (OSError, ValueError) as exc:
+        raise SheetsError(
+            f"The Google service-account file {settings.google_credentials} could not be read: {exc}."
+        ) from exc
+    http = functools.partial(SheetsHTTPClient, governor=governor, retry=retry)
+    return gspread.Client(creds, http_client=http)
 

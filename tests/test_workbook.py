@@ -1,4 +1,6 @@
 """The workbook as managers leave it: hand edits, scale, quota and faults."""
+from datetime import datetime, timezone
+
 import pytest
 import requests
 
@@ -50,7 +52,8 @@ def test_snapshot_reads_hand_edits_and_reports_problems(workbook, localsheets, s
     assert set(members) == {"zoe@example.org", "ann@example.org", "cat@example.org"}
     assert members["zoe@example.org"]["First name"] == "Zoë 🌱"
     assert len(members["zoe@example.org"]["Notes"]) == 10_000
-    assert members["ann@example.org"].number == 4 and members["ann@example.org"]["Notes"] == "=1+2"
+    # A formula reads as the value Google shows for it.
+    assert members["ann@example.org"].number == 4 and members["ann@example.org"]["Notes"] == "3"
     problems = {(p.row, p.column): p.what for p in snap.problems}
     assert problems[(5, "Email")] == "'bob@' is not an email address"
     assert "already on row 4" in problems[(6, "Email")]
@@ -108,6 +111,14 @@ def manager_formula(ls, sid):
     put(ls, sid, "Members!D3:F3", [["=A3&\" rocks\"", "subscribed", "=1+1"]])
 
 
+def formula_email(ls, sid):
+    put(ls, sid, "Members!A3", [["=LOWER(B3)&\"@example.org\""]])
+
+
+def today_as_last_action(ls, sid):
+    put(ls, sid, "Members!G3", [["=TODAY()"]])
+
+
 def long_cell_and_emoji(ls, sid):
     put(ls, sid, "Members!B2:D2", [["Ann 🌻", "Lee 🦋", "x" * 10_000]])
 
@@ -119,7 +130,9 @@ def long_cell_and_emoji(ls, sid):
     (blank_rows, []),
     (header_retyped, []),
     (duplicate_emails, ["ann@example.org is already on row 2", "bob@example.org is already on row 3"]),
-    (manager_formula, ["'=1+1' is not a whole number"]),
+    (manager_formula, []),  # =1+1 reads as 2, a whole number
+    (formula_email, []),
+    (today_as_last_action, []),
     (long_cell_and_emoji, []),
 ], ids=lambda v: v.__name__ if callable(v) else "")
 def test_hand_edits_read_right_and_plans_touch_only_app_cells(workbook, localsheets, sheet_id, edit, problems):
@@ -152,6 +165,20 @@ def test_hand_edits_read_right_and_plans_touch_only_app_cells(workbook, localshe
                 assert old == new, f"cell {r + 1}:{c + 1} changed from {old!r} to {new!r}"
     assert after[len(before)][header.index("email")] == "dan@example.org"
     assert len(after) == len(before) + 1
+
+
+def test_a_managers_formulas_read_as_their_values(workbook, localsheets, sheet_id):
+    put(localsheets, sheet_id, "Members!A1", [HEADER] + PEOPLE)
+    formula_email(localsheets, sheet_id)
+    before = datetime.now(timezone.utc).date()
+    today_as_last_action(localsheets, sheet_id)
+    manager_formula(localsheets, sheet_id)
+    snap = workbook.snapshot(["Members"])
+    bob = next(r for r in snap["Members"].rows if r.number == 3)
+    assert bob["Email"] == "bob@example.org"  # =LOWER(B3)&"@example.org"
+    assert bob["Last action"] in {before, datetime.now(timezone.utc).date()}  # =TODAY(), in the sheet's zone
+    assert bob["Actions taken"] == 2 and bob["Notes"] == "bob@example.org rocks"
+    assert snap.problems == []
 
 
 def test_the_app_never_writes_a_managers_column(workbook, localsheets, sheet_id):

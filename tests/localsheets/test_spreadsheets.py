@@ -97,7 +97,7 @@ def test_html_view_shows_each_tab(localsheets, api):
     index = requests.get(localsheets.url + "/", timeout=5).text
     assert api.sid in index
     page = requests.get(f"{localsheets.url}/view/{api.sid}?tab=Sheet1", timeout=5).text
-    assert "ann@example.org" in page and "<table>" in page
+    assert "ann@example.org" in page and '<table class="grid"' in page
 
 
 def test_fields_selects_parts_of_the_response(api):

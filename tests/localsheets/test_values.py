@@ -33,11 +33,17 @@ def test_trailing_empty_rows_and_cells_are_trimmed(api):
 
 def test_render_options(api):
     # https://developers.google.com/sheets/api/reference/rest/v4/ValueRenderOption
+    # "if A1 is 1.23 and A2 is =A1 and formatted as currency, then A2 would return "$1.23"",
+    # the number 1.23 unformatted, and "=A1" as FORMULA.
     api.write("Sheet1!A1:E1", [["1,234", "12%", "TRUE", "2026-01-02", "=A1*2"]])
-    assert api.values("Sheet1!A1:E1")["values"] == [["1,234", "12%", "TRUE", "2026-01-02", "=A1*2"]]
+    assert api.values("Sheet1!A1:E1")["values"] == [["1,234", "12%", "TRUE", "2026-01-02", "2,468"]]
     assert api.values("Sheet1!A1:E1", valueRenderOption="UNFORMATTED_VALUE")["values"] == [
-        [1234, 0.12, True, 46024, "=A1*2"]]
+        [1234, 0.12, True, 46024, 2468]]
     assert api.values("Sheet1!E1", valueRenderOption="FORMULA")["values"] == [["=A1*2"]]
+    api.write("Sheet1!A2:A3", [["$1.23"], ["=A2"]])
+    assert api.values("Sheet1!A3")["values"] == [["$1.23"]]
+    assert api.values("Sheet1!A3", valueRenderOption="UNFORMATTED_VALUE")["values"] == [[1.23]]
+    assert api.values("Sheet1!A3", valueRenderOption="FORMULA")["values"] == [["=A2"]]
 
 
 def test_raw_input_stores_text_as_given(api):
