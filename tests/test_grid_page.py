@@ -5,6 +5,8 @@ through the page, and go through the same door as the API's calls.
 """
 from datetime import datetime, timezone
 
+import pytest
+
 from services.network import check_sheet
 from services.schema import TABS
 from services.plan import WritePlan
@@ -12,6 +14,17 @@ from services.plan import WritePlan
 ALL_TABS = [t.name for t in TABS]
 EARLIER = datetime(2026, 11, 1, tzinfo=timezone.utc)
 LATER = datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def page(chromium):
+    """A phone-sized page without the axe-core check of conftest's `page`: localsheets' grid
+    stands in for Google Sheets while developing; it is not one of actnet's own pages."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def column_letter(workbook, header):
@@ -30,7 +43,7 @@ def test_a_managers_edits_through_the_grid_page_are_what_actnet_sees(
     for email, name in (("ann@example.org", "Ann"), ("bob@example.org", "Bob"), ("cat@example.org", "Cat")):
         plan.append("Members", {"Email": email, "First name": name, "Status": "subscribed"})
     workbook.apply(plan)
-    assert check_sheet(workbook, redis_conn, now=EARLIER) == {"problems": 0, "status_changes": 0}
+    assert check_sheet(workbook, redis_conn, now=EARLIER) == {"problems": 0, "status_changes": 0, "figures_fixed": 0}
     status = column_letter(workbook, "Status")
     localsheets.reset()
 
@@ -69,7 +82,7 @@ def test_a_managers_edits_through_the_grid_page_are_what_actnet_sees(
                      ("spreadsheets.batchUpdate", 200)]
 
     # actnet's sheet check sees exactly those edits: one Status changed by hand, no problems…
-    assert check_sheet(workbook, redis_conn, now=LATER) == {"problems": 0, "status_changes": 1}
+    assert check_sheet(workbook, redis_conn, now=LATER) == {"problems": 0, "status_changes": 1, "figures_fixed": 0}
     members = workbook.snapshot(["Members"])["Members"]
     # …six people, in the order Maria sorted them, the pasted ones with their names…
     assert [r["Email"] for r in members.rows] == [f"{n}@example.org" for n in ("fay", "eve", "dan", "cat", "bob",
