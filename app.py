@@ -39,6 +39,11 @@ def create_app(test_config=None):
     app.register_blueprint(manage.bp)
     app.register_blueprint(partner.bp)
     templating.register(app)
+    from views import feeds, join, local_mail
+
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(join.bp)
+    app.register_blueprint(local_mail.bp)
     cli.register(app)
 
     @app.errorhandler(403)

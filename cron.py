@@ -16,3 +16,11 @@ cron.register(schedule.refresh_manager_pages, QUEUE_NAME, interval=60, job_timeo
 cron.register(schedule.refresh_mirror, QUEUE_NAME, interval=min(10, schedule.refresh_every()), job_timeout=300)
 # The sharing run, at the top of every hour (R13); a long one makes the next exit at once.
 cron.register(schedule.sharing_run, QUEUE_NAME, cron="0 * * * *", job_timeout=3600)
+
+# Alerts (services/alert_jobs.py, services/alert_sending.py): the pages' copy of
+# people and contacts; a sending job that died is resumed; the derived contact columns.
+from services import alert_jobs, alert_sending  # noqa: E402
+
+cron.register(alert_jobs.refresh_roster, QUEUE_NAME, interval=120, job_timeout=600)
+cron.register(alert_sending.resume_unfinished, QUEUE_NAME, interval=60, job_timeout=120)
+cron.register(alert_jobs.write_contact_figures, QUEUE_NAME, interval=600, job_timeout=600)

@@ -5,6 +5,7 @@ set, localsheets unless a spreadsheet backend is configured, then the web
 server, one RQ worker and exactly one `rq cron`.
 """
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -104,6 +105,16 @@ def local_sheet_id(settings, var_dir, demo=True):
     return sheet_id
 
 
+def local_secret_key(var_dir):
+    """SECRET_KEY for a local run, made once and kept in var/: every gunicorn worker must sign
+    sessions with the same key, or a manager's link is forgotten whenever another worker answers."""
+    kept = var_dir / "secret_key"
+    if not kept.exists():
+        kept.write_text(secrets.token_hex(32) + "\n")
+        kept.chmod(0o600)
+    return kept.read_text().strip()
+
+
 def demo_manager_link(env, var_dir):
     """A manager link for the local demo, kept in var/ so each `make run` prints the same one
     (a production link is made with `flask links create --manager NAME` and kept nowhere)."""
@@ -117,18 +128,6 @@ def demo_manager_link(env, var_dir):
         token, _ = links.create(redis, "Demo manager", links.NETWORK)
         kept.write_text(token + "\n")
     return f"{env['BASE_URL']}/l/{token}"
-
-
-def local_secret_key(var_dir):
-    """SECRET_KEY for a local run, made once and kept in var/: every gunicorn worker must sign
-    sessions with the same key, or a manager's link is forgotten whenever another worker answers."""
-    import secrets
-
-    kept = var_dir / "secret_key"
-    if not kept.exists():
-        kept.write_text(secrets.token_hex(32) + "\n")
-        kept.chmod(0o600)
-    return kept.read_text().strip()
 
 
 def main():
@@ -164,6 +163,15 @@ def main():
         if env.get("SHEETS_URL") and not env.get("SHEET_ID"):
             env["SHEET_ID"] = local_sheet_id(Settings.from_env(env), var, demo=env.get("ACTNET_DEMO", "1") != "0")
 
+        if not env.get("SMTP_URL"):
+            # Alerts' email goes to a local sink; the app shows what it caught at /mail.
+            mail_port = env.get("MAIL_SINK_PORT", "8025")
+            env["MAIL_SINK_DIR"] = str(var / "mail")
+            env["SMTP_URL"] = f"smtp://127.0.0.1:{mail_port}"
+            stack.start("mail sink", [sys.executable, "-m", "services.mail_sink", "--port", mail_port,
+                                      "--dir", env["MAIL_SINK_DIR"]], env)
+
+
         web_port = env.get("PORT", "5000")
         env.setdefault("BASE_URL", f"http://127.0.0.1:{web_port}")
         stack.start("web", [str(BIN / "gunicorn"), "app:app", "--bind", f"127.0.0.1:{web_port}",
@@ -181,6 +189,8 @@ def main():
             print(f"  spreadsheet  {env['SHEETS_URL']}/  (localsheets, id {env.get('SHEET_ID')})", flush=True)
         print(f"  redis        {env['REDIS_URL']}", flush=True)
         print(f"  manager link {demo_manager_link(env, var)}", flush=True)
+        if env.get("MAIL_SINK_DIR"):
+            print(f"  mail         {env['BASE_URL']}/mail  (caught by the local sink, never delivered)", flush=True)
         print("Press Ctrl-C to stop everything.\n", flush=True)
 
         while True:

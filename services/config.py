@@ -19,6 +19,18 @@ class Settings:
     reads_per_minute: int = 60
     writes_per_minute: int = 60
     testing: bool = False
+    # Alerts (services/alert_calendar.py, services/alerts.py, services/mail.py)
+    alert_anchor_date: str | None = None  # a Monday; alerts come every `alert_interval_weeks` from it
+    alert_interval_weeks: int = 2
+    alert_time: str = "09:00"  # on alert Mondays, in the network's time zone
+    timezone: str | None = None  # overrides the spreadsheet's own time zone
+    smtp_url: str | None = None
+    mail_from: str | None = None
+    mail_per_minute: int = 60
+    max_contacts: int = 2
+    contact_window_days: int = 14
+    alert_lock_seconds: int = 30  # a killed sending job holds its alert this long at most
+    mail_sink_dir: Path | None = None  # set by `make run`: the local SMTP sink's catch, shown at /mail
     # Rate limits on the public forms (Flask-Limiter notation), kept in Redis.
     ratelimit_enabled: bool = True  # RATELIMIT_ENABLED=false for load tests
     ratelimit_per_address: str = "10 per minute; 60 per hour"
@@ -41,6 +53,17 @@ class Settings:
             var_dir=Path(get("ACTNET_VAR") or cls.var_dir),
             reads_per_minute=int(get("SHEETS_READS_PER_MINUTE") or cls.reads_per_minute),
             writes_per_minute=int(get("SHEETS_WRITES_PER_MINUTE") or cls.writes_per_minute),
+            alert_anchor_date=get("ALERT_ANCHOR_DATE") or None,
+            alert_interval_weeks=_whole(get("ALERT_INTERVAL_WEEKS"), cls.alert_interval_weeks),
+            alert_time=get("ALERT_TIME") or cls.alert_time,
+            timezone=get("ACTNET_TIMEZONE") or None,
+            smtp_url=get("SMTP_URL") or None,
+            mail_from=get("MAIL_FROM") or None,
+            mail_per_minute=_whole(get("MAIL_PER_MINUTE"), cls.mail_per_minute),
+            max_contacts=_whole(get("MAX_CONTACTS"), cls.max_contacts, least=0),
+            contact_window_days=_whole(get("CONTACT_WINDOW_DAYS"), cls.contact_window_days),
+            alert_lock_seconds=_whole(get("ALERT_LOCK_SECONDS"), cls.alert_lock_seconds),
+            mail_sink_dir=Path(get("MAIL_SINK_DIR")) if get("MAIL_SINK_DIR") else None,
             ratelimit_enabled=_flag(get("RATELIMIT_ENABLED"), cls.ratelimit_enabled),
             ratelimit_per_address=get("RATELIMIT_PER_ADDRESS") or cls.ratelimit_per_address,
             ratelimit_per_action=get("RATELIMIT_PER_ACTION") or cls.ratelimit_per_action,
@@ -64,6 +87,14 @@ class Settings:
         return None
 
 
+def _whole(text, default, least=1):
+    """A positive whole number from the environment; a typo falls back to the default
+    (the dashboard shows the settings in force) rather than stopping the app."""
+    try:
+        value = int(str(text).strip())
+    except (TypeError, ValueError):
+        return default
+    return value if value >= least else default
 def _flag(text, default):
     if text is None or text.strip() == "":
         return default

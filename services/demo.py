@@ -34,6 +34,7 @@ def fill_demo(workbook, seed=7):
         plan.append("Members", {
             "Email": email, "First name": first, "Last name": last, "ZIP": f"98{rng.randrange(100, 199)}",
             "Preferred contact": rng.choice(schema.CONTACT),
+            "Phone": f"(206) 555-{1000 + i:04d}" if i % 4 else "",
             "Ladder stage": rng.choices(schema.LADDER, weights=[30, 25, 15, 10, 5, 2])[0],
             "Status": "subscribed" if rng.random() < 0.92 else "unsubscribed", "Source": "import",
             "Joined": (now - timedelta(days=rng.randrange(30, 700))).date(), "Id": f"m{i:03d}"})

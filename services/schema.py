@@ -218,11 +218,14 @@ def _list_columns():
         Column("Status", "M/A", "choice", ("subscribed", "unsubscribed"),
                "subscribed or unsubscribed; set it by hand if they ask you."),
         Column("Status changed", "A", "datetime", note="When Status last changed (the app fills this)."),
-        Column("Source", "A", note="How they joined: manual, action SLUG, referral GROUP, shared SLUG, import."),
+        Column("Source", "A", note="How they joined: manual, action SLUG, referral GROUP, shared SLUG, join, import."),
         Column("Joined", "A", "date", note="When they were first added (the app fills this)."),
         Column("Actions taken", "A", "int", note="How many actions they have taken (the app counts)."),
         Column("Last action", "A", "date", note="When they last took action (the app fills this)."),
         Column("Id", "A", note="A short stable id, so a row is found after an Email typo is fixed.", exact=True),
+        Column("Last contacted", "A", "date", note="When they were last reached by an alert (from the Contacts tab)."),
+        Column("Contacts (90 days)", "A", "int", note="How often they were reached in the last 90 days (from Contacts)."),
+        Column("Stage changed", "A", "date", note="When Ladder stage last changed (the app fills this)."),
     )
 
 
@@ -269,8 +272,15 @@ RUNS = Tab("Runs", ("Run",), (Column("Run", "A", exact=True),) + tuple(Column(n,
     ("Shares", "int"), ("Deliveries", "int"), ("Referrals", "int"), ("Outcome", "text"))))
 ALERTS = Tab("Alerts", ("Date", "Subject"), (
     Column("Date", "M", "date"), Column("Subject"), Column("Link"),
-    Column("Channel", "M", "choice", CONTACT), Column("Sent to", "A", "int"), Column("Notes"),
+    # One row per alert, which may go out several ways at once: "Email, Phone call, Text".
+    Column("Channel"), Column("Sent to", "A", "int"), Column("Notes"),
 ))
+CONTACT_CHANNELS = ("email", "call", "text")
+CONTACT_OUTCOMES = ("sent", "reached", "no answer", "failed")
+CONTACTS = Tab("Contacts", ("Email", "Alert", "Channel", "Outcome"), (
+    Column("At", "A", "datetime"), Column("Email", "A", "email"), Column("Alert", "A"),
+    Column("Channel", "A", "choice", CONTACT_CHANNELS), Column("Outcome", "A", "choice", CONTACT_OUTCOMES),
+), "The journal of reaching people; written by the app only.")
 # One row per link (design.md), so the key is the link's own: a person may hold
 # two links (a network one and a group's), and a manager link needs no email.
 CO_LEADERS = Tab("Co-leaders", ("Token hash",), (
@@ -320,8 +330,11 @@ _NOTES = {
              "Deliveries": "Share All deliveries made.", "Referrals": "Referred activists added.",
              "Outcome": "ok, or what went wrong."},
     "Alerts": {"Date": "When the alert goes out (every other Monday).", "Subject": "What it is about.",
-               "Link": "The action link sent.", "Channel": "How it was sent.", "Sent to": "How many it reached (the app fills this).",
+               "Link": "The action link sent.",
+               "Channel": "How it went out: Email, Phone call, Text (one or more).", "Sent to": "How many it reached (the app fills this).",
                "Notes": "Anything about this alert."},
+    "Contacts": {"At": "When (UTC).", "Email": "Who was reached.", "Alert": "The alert's date and subject.",
+                 "Channel": "email, call or text.", "Outcome": "sent, reached, no answer or failed."},
     "Co-leaders": {"Name": "Who holds the link.", "Email": "Where to reach them.",
                    "Created": "When the link was made (the app fills this).", "Last used": "When the link was last opened."},
     "Problems": {"Tab": "Where the problem is.", "Row": "The row number.", "Column": "The column.",
@@ -338,8 +351,10 @@ def _with_notes(tab):
 MEMBERS, GROUPS, ACTIONS, SPONSORS, SUBMISSIONS, SHARES, RUNS, ALERTS, CO_LEADERS, PROBLEMS = (
     _with_notes(t) for t in (MEMBERS, GROUPS, ACTIONS, SPONSORS, SUBMISSIONS, SHARES, RUNS, ALERTS, CO_LEADERS,
                              PROBLEMS))
+CONTACTS = _with_notes(CONTACTS)
 
 TABS = (MEMBERS, GROUPS, ACTIONS, SPONSORS, SUBMISSIONS, SHARES, RUNS, ALERTS, CO_LEADERS, PROBLEMS)
+TABS = TABS + (CONTACTS,)
 BY_NAME = {t.name: t for t in TABS}
 LIST_PREFIX = "List – "
 

@@ -402,3 +402,16 @@ def check_without_scripts(chromium, shown):
         check.finish(page)
     finally:
         context.close()
+
+
+@pytest.fixture
+def mail_sink(tmp_path):
+    """A real SMTP server (aiosmtpd) on loopback that keeps every message in a folder."""
+    from services import mail_sink as sink
+
+    folder = tmp_path / "mail"
+    controller = sink.start(folder)
+    controller.folder = folder
+    controller.url = f"smtp://127.0.0.1:{controller.port}"
+    yield controller
+    controller.stop()

@@ -5,6 +5,8 @@ through the page, and go through the same door as the API's calls.
 """
 from datetime import datetime, timezone
 
+import pytest
+
 from services.network import check_sheet
 from services.schema import TABS
 from services.plan import WritePlan
@@ -12,6 +14,17 @@ from services.plan import WritePlan
 ALL_TABS = [t.name for t in TABS]
 EARLIER = datetime(2026, 11, 1, tzinfo=timezone.utc)
 LATER = datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def page(chromium):
+    """A phone-sized page without the axe-core check of conftest's `page`: localsheets' grid
+    stands in for Google Sheets while developing; it is not one of actnet's own pages."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def column_letter(workbook, header):

@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from services import intake
-from tests.public.conftest import CODES, HOME, OLYMPIA, SPOKANE, TACOMA
+from tests.public_pages.conftest import CODES, HOME, OLYMPIA, SPOKANE, TACOMA
 
 
 def soup_of(response):
