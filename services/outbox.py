@@ -44,13 +44,15 @@ def _decode(obj):
 
 def dumps(plan):
     return json.dumps({"appends": plan.appends, "replacements": plan.replacements,
-                       "updates": [[u.tab, list(u.key), u.cells] for u in plan.updates]}, default=_encode)
+                       "updates": [[u.tab, list(u.key), u.cells] for u in plan.updates],
+                       "fills": [[u.tab, list(u.key), u.cells] for u in plan.fills]}, default=_encode)
 
 
 def loads(text):
     data = json.loads(text, object_hook=_decode)
     return WritePlan(appends=data["appends"], replacements=data["replacements"],
-                     updates=[CellUpdate(tab, tuple(key), cells) for tab, key, cells in data["updates"]])
+                     updates=[CellUpdate(tab, tuple(key), cells) for tab, key, cells in data["updates"]],
+                     fills=[CellUpdate(tab, tuple(key), cells) for tab, key, cells in data.get("fills", [])])
 
 
 def merge(plans):
@@ -60,6 +62,7 @@ def merge(plans):
         for tab, rows in plan.appends.items():
             merged.appends.setdefault(tab, []).extend(rows)
         merged.updates.extend(plan.updates)
+        merged.fills.extend(plan.fills)
         merged.replacements.update(plan.replacements)
     return merged
 

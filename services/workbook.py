@@ -175,13 +175,15 @@ class Workbook:
                                 f"they are kept and will be written on the next try.")
 
     def _apply_once(self, plan):
-        names = sorted(set(plan.appends) | {u.tab for u in plan.updates} | set(plan.replacements))
+        names = sorted(set(plan.appends) | {u.tab for u in plan.updates} | set(plan.replacements)
+                       | {f.tab for f in plan.fills})
         if not names:
             return PlanResult(0, 0, [])
         snap = self.snapshot(names, titles=names)
         problems = list(snap.problems)
-        appends, updates = _fold_updates_into_new_rows(snap, plan)
+        appends, updates, fills = _fold_updates_into_new_rows(snap, plan)
         data = self._cell_updates(snap, updates, problems)
+        data.extend(_cell_fills(snap, fills, problems))
         for name, rows in plan.replacements.items():
             data.extend(_replacement(snap[name], rows, problems))
         if data:
@@ -296,7 +298,37 @@ def _fold_updates_into_new_rows(snap, plan):
             updates.append(u)
         else:
             row.update(u.cells)
-    return appends, updates
+    fills = []
+    for f in plan.fills:
+        row = new_rows.get((f.tab, update_key(snap[f.tab].tab, f.key)))
+        if row is None:
+            fills.append(f)
+        else:
+            for name, value in f.cells.items():
+                if row.get(name) in (None, ""):
+                    row[name] = value
+    return appends, updates, fills
+
+
+def _cell_fills(snap, fills, problems):
+    """Cells of WritePlan.fill, written only where the fresh read finds them blank."""
+    data = []
+    for f in fills:
+        tab = snap[f.tab]
+        row = tab.by_key().get(update_key(tab.tab, f.key)) if tab.present else None
+        if row is None:
+            problems.append(Problem(f.tab, None, None, f"no row for {' / '.join(map(str, f.key))} to fill"))
+            continue
+        for name, value in f.cells.items():
+            column = tab.tab.column(name)
+            if name not in tab.positions:
+                problems.append(Problem(f.tab, None, name, f"the column '{name}' is missing"))
+                continue
+            if row[name] is not None or name in row.unreadable:
+                continue  # someone typed it: never overwritten
+            cell = f"{quote(f.tab)}!{rowcol_to_a1(row.number, tab.positions[name] + 1)}"
+            data.append({"range": cell, "values": [[schema.format_value(column, value)]]})
+    return data
 
 
 def _new_rows(tab, rows):
