@@ -1,4 +1,6 @@
 """`rq cron cron.py`: what runs on a schedule. Exactly one `rq cron` process runs."""
+import os
+
 from rq import cron
 
 from services import schedule
@@ -9,3 +11,6 @@ cron.register(schedule.heartbeat, QUEUE_NAME, interval=60)
 cron.register(schedule.flush_outbox, QUEUE_NAME, interval=15, job_timeout=600)
 # Problems and hand-typed Status changes show up in the sheet within minutes.
 cron.register(schedule.check_sheet, QUEUE_NAME, interval=300, job_timeout=600)
+# Pages read the mirror; the sheet is read into it this often (and at most twice a minute).
+cron.register(schedule.refresh_mirror, QUEUE_NAME, interval=int(os.environ.get("MIRROR_REFRESH_SECONDS") or 30),
+              job_timeout=300)

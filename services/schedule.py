@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import rq
 
-from services import network
+from services import mirror_refresh, network
 from services.config import Settings
 from services.outbox import Outbox
 from services.sheets import RetryPolicy
@@ -37,6 +37,22 @@ def flush_outbox():
     workbook = Workbook.from_settings(Settings.from_env(os.environ), retry=FLUSH_PLAN_RETRY,
                                       http_retry=FLUSH_REQUEST_RETRY)
     return Outbox(job.connection).flush(workbook)
+
+
+def _workbook_opener(settings, **retries):
+    def open_(sheet_id):
+        return Workbook.from_settings(settings.replace(sheet_id=sheet_id), **retries)
+    return open_
+
+
+def refresh_mirror(force=False):
+    """Read the tabs pages need into the mirror (skipped when the read budget says wait)."""
+    job = rq.get_current_job()
+    settings = Settings.from_env(os.environ)
+    retries = {"retry": FLUSH_PLAN_RETRY, "http_retry": FLUSH_REQUEST_RETRY}
+    workbook = Workbook.from_settings(settings, **retries)
+    return mirror_refresh.refresh(job.connection, workbook, _workbook_opener(settings, **retries),
+                                  settings=settings, force=force)
 
 
 def check_sheet():

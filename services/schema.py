@@ -218,7 +218,8 @@ SPONSORS = Tab("Sponsors", ("Action", "Group"), (
 SUBMISSIONS = Tab("Submissions", ("Id",), tuple(Column(n, "A", k) for n, k in (
     ("Id", "text"), ("At", "datetime"), ("Action", "text"), ("Email", "email"), ("First name", "text"),
     ("Last name", "text"), ("ZIP", "text"), ("Referrer code", "text"), ("Source code", "text"),
-    ("Subscribe", "yesno"), ("Via", "text"), ("Answers", "text"))), "Written by the app only.")
+    ("Subscribe", "yesno"), ("Via", "text"), ("Answers", "text"), ("Shown to", "text"))),
+    "Written by the app only.")
 SHARES = Tab("Shares", ("Action", "Email", "Group", "Kind"), tuple(Column(n, "A", k) for n, k in (
     ("At", "datetime"), ("Run", "text"), ("Action", "text"), ("Email", "email"), ("Group", "text"),
     ("Kind", "text"), ("Subscribed", "yesno"), ("New to list", "yesno"), ("Why", "text"))),
@@ -264,7 +265,8 @@ _NOTES = {
                     "Last name": "As typed on the page.", "ZIP": "As typed on the page.",
                     "Referrer code": "The code in the link they used, if any.", "Source code": "Where the link was posted, if tagged.",
                     "Subscribe": "yes if they ticked the box to hear more.", "Via": "web (the action page) or api.",
-                    "Answers": "Their answers to the action's extra questions."},
+                    "Answers": "Their answers to the action's extra questions.",
+                    "Shown to": "The groups the consent line named to them."},
     "Shares": {"At": "When it happened (UTC).", "Run": "The run that did it.", "Action": "The action's Slug.",
                "Email": "The activist.", "Group": "The group that received them.", "Kind": "share, delivery or referral.",
                "Subscribed": "yes if they joined the list subscribed.", "New to list": "yes if they were not on the list before.",
