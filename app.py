@@ -4,10 +4,12 @@ import secrets
 
 from flask import Flask, g, render_template
 from flask_htmx import HTMX
+from flask_wtf import CSRFProtect
 
 from services.config import Settings
 
 htmx = HTMX()
+csrf = CSRFProtect()
 
 
 def create_app(test_config=None):
@@ -22,12 +24,34 @@ def create_app(test_config=None):
     app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
     app.config["TESTING"] = settings.testing
 
-    htmx.init_app(app)
+    # Capability links live in this cookie: never readable by scripts, never sent cross-site.
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
+                      PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 30)
 
-    from views import cli, public
+    htmx.init_app(app)
+    csrf.init_app(app)
+
+    from views import cli, links, manage, partner, public, templating
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(links.bp)
+    app.register_blueprint(manage.bp)
+    app.register_blueprint(partner.bp)
+    templating.register(app)
     cli.register(app)
+
+    @app.errorhandler(403)
+    def forbidden(_):
+        return render_template("error.html", heading="Not open to this link",
+                               message="The link you opened doesn't include this page. Ask whoever gave you "
+                                       "the link if you need it."), 403
+
+    @app.errorhandler(400)
+    def bad_request(_):
+        return render_template("error.html", heading="That didn't work",
+                               message="The form had expired or was sent twice. Go back, reload the page "
+                                       "and try again."), 400
 
     @app.errorhandler(404)
     def not_found(_):
@@ -52,7 +76,8 @@ def create_app(test_config=None):
 
     @app.context_processor
     def template_globals():
-        return {"csp_nonce": g.get("csp_nonce", ""), "settings": app.config["SETTINGS"]}
+        # A page rendered before csp_nonce ran (a CSRF refusal, say) still gets a nonce.
+        return {"csp_nonce": g.setdefault("csp_nonce", secrets.token_urlsafe(16)), "settings": app.config["SETTINGS"]}
 
     @app.after_request
     def security_headers(response):

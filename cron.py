@@ -14,3 +14,5 @@ cron.register(schedule.check_sheet, QUEUE_NAME, interval=300, job_timeout=600)
 # Pages read the mirror; the sheet is read into it this often (and at most twice a minute).
 cron.register(schedule.refresh_mirror, QUEUE_NAME, interval=int(os.environ.get("MIRROR_REFRESH_SECONDS") or 30),
               job_timeout=300)
+# A link turned off in the sheet (Revoked: yes) stops working within a minute.
+cron.register(schedule.refresh_links, QUEUE_NAME, interval=60, job_timeout=120)

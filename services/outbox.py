@@ -44,14 +44,16 @@ def _decode(obj):
 
 def dumps(plan):
     return json.dumps({"appends": plan.appends, "replacements": plan.replacements,
-                       "updates": [[u.tab, list(u.key), u.cells] for u in plan.updates],
+                       "updates": [[u.tab, list(u.key), u.cells] + ([True] if u.by_manager else [])
+                                   for u in plan.updates],
                        "fills": [[u.tab, list(u.key), u.cells] for u in plan.fills]}, default=_encode)
 
 
 def loads(text):
     data = json.loads(text, object_hook=_decode)
     return WritePlan(appends=data["appends"], replacements=data["replacements"],
-                     updates=[CellUpdate(tab, tuple(key), cells) for tab, key, cells in data["updates"]],
+                     updates=[CellUpdate(u[0], tuple(u[1]), u[2], by_manager=len(u) > 3 and u[3])
+                              for u in data["updates"]],
                      fills=[CellUpdate(tab, tuple(key), cells) for tab, key, cells in data.get("fills", [])])
 
 

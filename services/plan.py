@@ -12,7 +12,10 @@ import dataclasses
 class CellUpdate:
     tab: str
     key: tuple
-    cells: dict  # column name -> value (app-owned columns only)
+    cells: dict  # column name -> value (app-owned columns only, unless by_manager)
+    # A manager's own edit made on a page (an action's title, a sponsor's limit):
+    # it may set the manager's columns, as if they had typed it in the sheet.
+    by_manager: bool = False
 
 
 @dataclasses.dataclass
@@ -28,6 +31,10 @@ class WritePlan:
 
     def update(self, tab, key, **cells):
         self.updates.append(CellUpdate(tab, tuple(key), cells))
+
+    def edit(self, tab, key, **cells):
+        """A manager's change made on a page: may set columns the app otherwise never writes."""
+        self.updates.append(CellUpdate(tab, tuple(key), cells, by_manager=True))
 
     def fill(self, tab, key, **cells):
         """Set cells of an existing row only where they are blank when the plan lands.

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import rq
 
-from services import mirror_refresh, network
+from services import links, mirror_refresh, network, sheet_places
 from services.config import Settings
 from services.outbox import Outbox
 from services.sheets import RetryPolicy
@@ -65,3 +65,14 @@ def check_sheet():
     if outbox.held_back()[0]:
         found["held_plans_written"] = outbox.retry_held(workbook)
     return found
+
+
+def refresh_links():
+    """Bring capability links in line with the Co-leaders tab: a `yes` typed in
+    Revoked turns a link off within a minute."""
+    job = rq.get_current_job()
+    workbook = Workbook.from_settings(Settings.from_env(os.environ), retry=FLUSH_PLAN_RETRY,
+                                      http_retry=FLUSH_REQUEST_RETRY)
+    changed = links.refresh(workbook, job.connection)
+    sheet_places.remember_tab_ids(workbook, job.connection)  # hourly, for links to a row
+    return changed

@@ -231,10 +231,14 @@ ALERTS = Tab("Alerts", ("Date", "Subject"), (
     Column("Date", "M", "date"), Column("Subject"), Column("Link"),
     Column("Channel", "M", "choice", CONTACT), Column("Sent to", "A", "int"), Column("Notes"),
 ))
-CO_LEADERS = Tab("Co-leaders", ("Name", "Email"), (
+# One row per link (design.md), so the key is the link's own: a person may hold
+# two links (a network one and a group's), and a manager link needs no email.
+CO_LEADERS = Tab("Co-leaders", ("Token hash",), (
     Column("Name"), Column("Email", "M", "email"),
     Column("Scope", note="Whole network, or a group's Name."),
-    Column("Revoked", "M", "yesno", note="yes turns the link off."),
+    # M/A as Members' Status: typed by hand, or written once when a manager turns
+    # the link off on the dashboard, so the sheet says what the app does.
+    Column("Revoked", "M/A", "yesno", note="yes turns the link off."),
     Column("Created", "A", "datetime"), Column("Last used", "A", "datetime"),
     Column("Token hash", "A", note="Never the link itself."),
 ))

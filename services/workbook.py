@@ -213,7 +213,7 @@ class Workbook:
                 continue
             for name, value in u.cells.items():
                 column = tab.tab.column(name)
-                if not column.app_writes:
+                if not column.app_writes and not u.by_manager:
                     raise ValueError(f"{u.tab}.{name} belongs to the manager; the app never writes it")
                 if name not in tab.positions:
                     problems.append(Problem(u.tab, None, name, f"the column '{name}' is missing"))

@@ -171,3 +171,22 @@ def test_a_slow_flush_keeps_its_lock_so_no_twin_appends_the_same_rows(workbook, 
     localsheets.configure(latency_ms=0)
     assert set(twin_results) <= {0}  # never got in
     assert submission_ids(workbook) == ["sig-0003"]
+
+
+def test_a_managers_edit_from_a_page_may_set_the_managers_columns(open_workbook, redis_conn):
+    """Only an edit marked as the manager's own (plan.edit) writes a manager's column."""
+    wb = open_workbook(("Actions",))
+    first = WritePlan()
+    first.append("Actions", {"Title": "Old", "Slug": "a1", "Status": "Draft"})
+    wb.apply(first)
+    plan = WritePlan()
+    plan.edit("Actions", ("a1",), Title="New title", Status="Live")
+    box = Outbox(redis_conn)
+    box.put(plan)
+    box.flush(wb)
+    row = wb.snapshot(["Actions"])["Actions"].rows[0]
+    assert (row["Title"], row["Status"]) == ("New title", "Live")
+    sneaky = WritePlan()
+    sneaky.update("Actions", ("a1",), Title="Not allowed")
+    with pytest.raises(ValueError):
+        wb.apply(sneaky)

@@ -40,3 +40,24 @@ def register(app):
         click.echo(summary)
 
     app.cli.add_command(sheets)
+    register_links(app)
+
+
+def register_links(app):
+    from services import links
+    from views import redis_connection
+
+    group = click.Group("links", help="Capability links: how managers and partners open their pages.")
+
+    @group.command("create")
+    @click.option("--manager", "name", required=True, help="Who the link is for (a manager or co-leader).")
+    @click.option("--email", default=None, help="Their email, kept in the Co-leaders tab.")
+    def links_create(name, email):
+        """Print a new link to the whole network. Only its hash is kept: copy it now."""
+        with app.app_context():
+            token, _ = links.create(redis_connection(), name, links.NETWORK, email=email, created_by=None)
+            settings = app.config["SETTINGS"]
+        click.echo(f"{name}'s manager link (shown once; anyone holding it can manage the network):")
+        click.echo(f"  {settings.base_url}/l/{token}")
+
+    app.cli.add_command(group)
