@@ -3,13 +3,10 @@ import os
 import secrets
 
 from flask import Flask, g, render_template
-from flask_htmx import HTMX
-from flask_wtf import CSRFProtect
+from flask_wtf.csrf import CSRFError
 
 from services.config import Settings
-
-htmx = HTMX()
-csrf = CSRFProtect()
+from views import htmx
 
 
 def create_app(test_config=None):
@@ -30,10 +27,14 @@ def create_app(test_config=None):
                       PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 30)
 
     htmx.init_app(app)
-    csrf.init_app(app)
+    # Pages go to phones on slow connections: no indentation left over from the templates' blocks.
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
 
-    from views import cli, links, manage, partner, public, templating
+    from views import cli, compression, links, manage, partner, protection, public, templating
 
+    protection.init_app(app, settings)
+    compression.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(links.bp)
     app.register_blueprint(manage.bp)
@@ -64,33 +65,29 @@ def create_app(test_config=None):
         return render_template("error.html", heading="That didn't work",
                                message="This page can't be used that way. Go back and try again."), 405
 
+    @app.errorhandler(CSRFError)
+    def stale_form(_):
+        # Pages with their own forms show them again with what was typed (views/public.py).
+        return render_template("error.html", heading="This page was open too long",
+                               message="For your safety a form works for a few hours only. Go back, reload "
+                                       "the page and send it again."), 400
+
+    @app.errorhandler(429)
+    def too_many(exc):
+        return render_template("error.html", heading="Please slow down",
+                               message="Too many tries came from your connection just now. Wait a minute, "
+                                       "then try again."), 429, {"Retry-After": "60"}
+
     @app.errorhandler(500)
     def server_error(_):
         # The traceback goes to the log; the person gets words.
         return render_template("error.html", heading="Something went wrong on our side",
                                message="Nothing you did caused this. Please try again in a few minutes."), 500
 
-    @app.before_request
-    def csp_nonce():
-        g.csp_nonce = secrets.token_urlsafe(16)
-
     @app.context_processor
     def template_globals():
         # A page rendered before csp_nonce ran (a CSRF refusal, say) still gets a nonce.
         return {"csp_nonce": g.setdefault("csp_nonce", secrets.token_urlsafe(16)), "settings": app.config["SETTINGS"]}
-
-    @app.after_request
-    def security_headers(response):
-        nonce = g.get("csp_nonce", "")
-        response.headers.setdefault("Content-Security-Policy", (
-            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; "
-            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"))
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        # htmx reads HX-Request; a response that depends on it must say so.
-        response.vary.add("HX-Request")
-        return response
 
     return app
 

@@ -19,6 +19,13 @@ class Settings:
     reads_per_minute: int = 60
     writes_per_minute: int = 60
     testing: bool = False
+    # Rate limits on the public forms (Flask-Limiter notation), kept in Redis.
+    ratelimit_enabled: bool = True  # RATELIMIT_ENABLED=false for load tests
+    ratelimit_per_address: str = "10 per minute; 60 per hour"
+    ratelimit_per_action: str = "600 per minute"
+    # Proxies in front of the web server whose X-Forwarded-For is trusted; 0
+    # means the peer's address is the person's (rate limits are per address).
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, environ=os.environ):
@@ -34,10 +41,19 @@ class Settings:
             var_dir=Path(get("ACTNET_VAR") or cls.var_dir),
             reads_per_minute=int(get("SHEETS_READS_PER_MINUTE") or cls.reads_per_minute),
             writes_per_minute=int(get("SHEETS_WRITES_PER_MINUTE") or cls.writes_per_minute),
+            ratelimit_enabled=_flag(get("RATELIMIT_ENABLED"), cls.ratelimit_enabled),
+            ratelimit_per_address=get("RATELIMIT_PER_ADDRESS") or cls.ratelimit_per_address,
+            ratelimit_per_action=get("RATELIMIT_PER_ACTION") or cls.ratelimit_per_action,
+            trusted_proxies=int(get("TRUSTED_PROXIES") or cls.trusted_proxies),
         )
 
     def replace(self, **changes):
         return dataclasses.replace(self, **changes)
+
+    @property
+    def production(self):
+        """Served over HTTPS: cookies are Secure and browsers are told to stay on HTTPS."""
+        return self.base_url.startswith("https://")
 
     @property
     def sheets_backend(self):
@@ -46,6 +62,12 @@ class Settings:
         if self.google_credentials:
             return "google"
         return None
+
+
+def _flag(text, default):
+    if text is None or text.strip() == "":
+        return default
+    return text.strip().lower() not in ("0", "false", "no", "off")
 
 
 def load_dotenv(path=ROOT / ".env", environ=os.environ):

@@ -16,7 +16,7 @@ def test_home_page_says_what_this_instance_is(client, app):
     assert soup.h1.get_text(strip=True) == app.config["SETTINGS"].instance_name
     assert "action network" in soup.get_text()
     scripts = [s["src"] for s in soup.find_all("script")]
-    assert scripts == ["/static/vendor/htmx.min.js"]
+    assert scripts == ["/static/vendor/htmx.min.js", "/static/js/actnet.js"]  # ours only
     assert len(soup.find_all("link", rel="stylesheet")) == 1
 
 

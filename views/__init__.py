@@ -1,8 +1,11 @@
 """Flask blueprints: parse the request, call a service, render. Nothing more."""
 from flask import current_app
+from flask_htmx import HTMX
 
 from services import worker_queue
 from services.health import SheetsProbe
+
+htmx = HTMX()  # request.headers seen as htmx sends them; app.py binds it to the app
 
 
 def settings():
