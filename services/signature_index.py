@@ -55,6 +55,7 @@ def add(redis, accepted_id, submission, now=None):
         pipe.hset(SIGNED, record["email"], json.dumps(signed + [[record["action"], record["id"]]]))
         pipe.zadd(RECENT, {raw: now.timestamp()})
         pipe.execute()
+    return record
 
 
 def rebuild(redis, submissions, now=None):
