@@ -92,6 +92,20 @@ def build_export(open_list, kind, subject=None, today=None):
     raise ValueError(f"unknown export {kind!r}")
 
 
+def list_export(redis, group=None, today=None):
+    """(file name, CSV text, rows) of Members (group None) or a group's list, from the mirror:
+    no sheet read, so the download is immediate."""
+    from services.api_directory import list_people
+    from services.mirror import HOME
+    from services.mirror_refresh import snake
+
+    people = sorted(list_people(redis, HOME if group is None else group), key=lambda p: p.get("email") or "")
+    header = [c.name for c in schema.MEMBERS.columns]
+    rows = [{name: person.get(snake(name)) for name in header} for person in people]
+    today = (today or date.today()).isoformat()
+    return _file_name(group or "members", today), csv_text(header, rows), len(rows)
+
+
 class ExportNotFound(KeyError):
     """No such export: never made, or its download time ran out."""
 

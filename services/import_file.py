@@ -53,7 +53,8 @@ SYNONYMS = {
     "Tags": ("tags", "tag", "labels", "can2usertags", "usertags"),
     "Notes": ("notes", "note", "comments", "comment", "remarks", "memo"),
     "Status": ("status", "subscriptionstatus", "can2subscriptionstatus", "emailstatus", "subscribed",
-               "emailsubscriptionstatus", "optin", "optedin"),
+               "emailsubscriptionstatus", "optin", "optedin", "subscribe", "hearmore", "keepmeinformed",
+               "sendmeupdates"),
 }
 _BY_SYNONYM = {}
 for _field, _names in SYNONYMS.items():

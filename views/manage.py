@@ -54,4 +54,4 @@ def base_url():
     return settings().base_url
 
 
-from views import manage_actions, manage_runs  # noqa: E402,F401  (their routes join this blueprint)
+from views import manage_actions, manage_api_keys, manage_people, manage_runs  # noqa: E402,F401  (their routes join this blueprint)
