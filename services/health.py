@@ -4,7 +4,8 @@ import time
 import redis
 from rq import Worker
 
-from services import schedule, worker_queue
+from services import intake, schedule, worker_queue
+from services.mirror import Mirror
 from services.outbox import Outbox
 from services.sheets import RetryPolicy, SheetsError
 from services.workbook import Workbook
@@ -26,7 +27,7 @@ def queue_state(connection):
         held, why = outbox.held_back()
         return {"ok": True, "depth": q.count, "workers": workers,
                 "last_cron_heartbeat": schedule.last_heartbeat(connection),
-                "waiting_for_sheet": outbox.depth(), "held_for_a_fix": held, "held_because": why}
+                "waiting_for_sheet": intake.depth(connection), "held_for_a_fix": held, "held_because": why}
     except redis.RedisError:
         return {"ok": False, "detail": "The queue lives in Redis, which is not answering."}
 
@@ -69,7 +70,37 @@ class SheetsProbe:
         return {"ok": True, "backend": backend, "title": meta.get("properties", {}).get("title")}
 
 
+def mirror_state(connection):
+    """How old the pages' copy of the sheet is, and how many changes are on their way to it."""
+    try:
+        fresh = Mirror(connection).freshness()
+    except redis.RedisError:
+        return {"ok": False, "detail": "The mirror lives in Redis, which is not answering."}
+    read_at = fresh["read_at"]
+    return {"ok": True, "read_at": read_at.isoformat(timespec="seconds") if read_at else None,
+            "age_seconds": fresh["age_seconds"], "outbox_depth": fresh["outbox_depth"]}
+
+
+def sheets_state(connection, sheets_probe):
+    """The spreadsheet as the jobs last found it, so /healthz makes no Google call of its own.
+
+    Before any job has read the sheet (a fresh start), the probe asks it once.
+    """
+    try:
+        state = Mirror(connection).state()
+    except redis.RedisError:
+        state = None
+    if not state or not state["tried_at"]:
+        return sheets_probe()
+    out = {"ok": state["ok"], "backend": sheets_probe.settings.sheets_backend, "read_at": state["read_at"],
+           "checked_by": "the mirror's refresh"}
+    if not state["ok"]:
+        out["detail"] = state["detail"]
+    return out
+
+
 def report(connection, sheets_probe):
-    parts = {"redis": redis_state(connection), "sheets": sheets_probe(), "queue": queue_state(connection)}
+    parts = {"redis": redis_state(connection), "sheets": sheets_state(connection, sheets_probe),
+             "queue": queue_state(connection), "mirror": mirror_state(connection)}
     ok = all(part["ok"] for part in parts.values())
     return ok, {"status": "ok" if ok else "down", **parts}

@@ -1,12 +1,16 @@
 """The people on the lists, and the sheet as managers leave it, checked between runs."""
 from datetime import datetime, timezone
 
-from services import schema
+from services import figures, schema
+from services.mirror import signers_key
+from services.mirror_refresh import remember_titles
 from services.plan import WritePlan
 from services.workbook import problems_plan
 
 STATUS_KEY = "actnet:status:{tab}"
 MANAGED_TABS = ("Members", "Groups", "Actions", "Sponsors", "Alerts", "Co-leaders")
+JOURNAL_TABS = ("Submissions", "Shares")
+SEEDED = "actnet:intake:signers-seeded"  # actions whose signers set holds the whole journal
 
 
 class StatusMemory:
@@ -53,24 +57,48 @@ def check_sheet(workbook, redis, now=None):
     """Read what managers edit, list what cannot be read under Problems (rewritten
     only when the list changes) and stamp the Status changes made by hand.
 
-    Two reads (the tab list; one batchGet of every managed tab and the partner
-    lists kept here), then one plan, which writes nothing when nothing changed.
-    Returns how many problems and hand-made Status changes it found.
+    Also recomputes the figures derived from the journal (services/figures.py)
+    and rewrites the cells that differ, so a lost or misdirected write heals.
+    Two reads (the tab list; one batchGet of every managed tab, the journal and
+    the partner lists kept here), then one plan, which writes nothing when
+    nothing changed. Returns how many problems, hand-made Status changes and
+    figures put right it found.
     """
     now = now or datetime.now(timezone.utc)
-    titles = [s["properties"]["title"] for s in workbook.metadata()["sheets"]]
+    sheets = workbook.metadata()["sheets"]
+    titles = [s["properties"]["title"] for s in sheets]
+    remember_titles(redis, sheets)  # the mirror's refreshes read by these titles
     partner_lists = [t for t in titles if t.startswith(schema.LIST_PREFIX)]
-    snap = workbook.snapshot(list(MANAGED_TABS) + partner_lists, titles=titles)
+    journal = [t for t in JOURNAL_TABS if t in titles]
+    snap = workbook.snapshot(list(MANAGED_TABS) + journal + partner_lists, titles=titles)
     # Without a Problems tab (sheets init not run yet) the problems are only returned.
     plan = problems_plan(snap.problems) if "Problems" in titles else WritePlan()
-    remember = []
+    figures_fixed = 0
+    if len(journal) == len(JOURNAL_TABS):
+        # Derived figures: recomputed from the journal, written only where they differ.
+        fixes = figures.figure_plan(snap)
+        figures_fixed = sum(len(u.cells) for u in fixes.updates)
+        plan.updates.extend(fixes.updates)
+        seed_signers(redis, figures.signatures(figures.journal_submissions(snap["Submissions"])))
+    remember, stamped = [], 0
     for tab in ["Members"] + partner_lists:
         if snap[tab].present:
             memory = StatusMemory(redis, tab)
             stamps, seen = notice_status_changes(snap[tab], memory.load(), now)
             plan.updates.extend(stamps.updates)
+            stamped += len(stamps.updates)
             remember.append((memory, seen))
     workbook.apply(plan)
     for memory, seen in remember:
         memory.save(seen)  # only after the stamps landed: a failed write is noticed again next time
-    return {"problems": len(snap.problems), "status_changes": len(plan.updates)}
+    return {"problems": len(snap.problems), "status_changes": stamped, "figures_fixed": figures_fixed}
+
+
+def seed_signers(redis, signers):
+    """Every activist in the journal counted among its action's signers in Redis (after a Redis loss, say)."""
+    with redis.pipeline(transaction=False) as pipe:
+        for slug, emails in signers.items():
+            if emails:
+                pipe.sadd(signers_key(slug), *emails)
+                pipe.sadd(SEEDED, slug)
+        pipe.execute()

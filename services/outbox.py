@@ -23,7 +23,8 @@ from services.sheets import SheetsError, SheetsUnavailable
 # A flush keeps its lock alive while it works (a Google that hangs can make one
 # batch slow); if the process dies the lock lapses after this long. A lock that
 # lapsed mid-batch would let a twin append the same rows at the same moment.
-LOCK_SECONDS = 60
+# Short, since a worker killed mid-flush holds up every flush until it lapses.
+LOCK_SECONDS = 15
 
 
 def _encode(value):

@@ -4,10 +4,10 @@ from datetime import datetime, timezone
 
 import rq
 
-from services import links, mirror_refresh, network, sheet_places
+from services import intake_flush, links, mirror_refresh, network, sheet_places
 from services.config import Settings
 from services.outbox import Outbox
-from services.sheets import RetryPolicy
+from services.sheets import RetryPolicy, SheetsError
 from services.workbook import Workbook
 
 HEARTBEAT_KEY = "actnet:cron:heartbeat"
@@ -31,12 +31,21 @@ FLUSH_PLAN_RETRY = RetryPolicy(attempts=3, base=2.0, cap=8.0)
 
 
 def flush_outbox():
-    """Write what is waiting for the spreadsheet. If the sheet is unreachable the
-    job fails and the plans stay queued for the next one."""
+    """Write what is waiting for the spreadsheet (plans, then new submissions), then
+    refresh the mirror if the read budget allows. If the sheet is unreachable the
+    job fails and everything stays queued for the next one."""
     job = rq.get_current_job()
-    workbook = Workbook.from_settings(Settings.from_env(os.environ), retry=FLUSH_PLAN_RETRY,
-                                      http_retry=FLUSH_REQUEST_RETRY)
-    return Outbox(job.connection).flush(workbook)
+    settings = Settings.from_env(os.environ)
+    retries = {"retry": FLUSH_PLAN_RETRY, "http_retry": FLUSH_REQUEST_RETRY}
+    workbook = Workbook.from_settings(settings, **retries)
+    opener = _workbook_opener(settings, **retries)
+    counts = intake_flush.flush(job.connection, workbook, opener)
+    if counts.get("plans_written"):
+        try:
+            counts["mirror"] = mirror_refresh.refresh(job.connection, workbook, opener, settings=settings)
+        except SheetsError as exc:
+            counts["mirror"] = str(exc)  # the written plans stand; the next refresh reads them
+    return counts
 
 
 def _workbook_opener(settings, **retries):
@@ -60,7 +69,10 @@ def check_sheet():
     try again the plans held back until a person fixed the sheet."""
     job = rq.get_current_job()
     workbook = Workbook.from_settings(Settings.from_env(os.environ))
-    found = network.check_sheet(workbook, job.connection)
+    with intake_flush.exclusive(job.connection, wait=120) as held:
+        if not held:
+            return {"skipped": "a flush held the sheet for two minutes; the next check will run"}
+        found = network.check_sheet(workbook, job.connection)
     outbox = Outbox(job.connection)
     if outbox.held_back()[0]:
         found["held_plans_written"] = outbox.retry_held(workbook)

@@ -60,4 +60,4 @@ def test_the_scheduled_check_runs_on_the_worker(open_workbook, localsheets, shee
     queue = worker_queue.queue(redis_conn)
     job = queue.enqueue(schedule.check_sheet)
     SimpleWorker([queue], connection=redis_conn).work(burst=True)
-    assert job.return_value() == {"problems": 1, "status_changes": 0}
+    assert job.return_value() == {"problems": 1, "status_changes": 0, "figures_fixed": 0}

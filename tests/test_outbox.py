@@ -102,7 +102,7 @@ def test_the_scheduled_job_flushes_the_outbox(workbook, redis_conn, localsheets,
     queue = worker_queue.queue(redis_conn)
     job = queue.enqueue(schedule.flush_outbox)
     SimpleWorker([queue], connection=redis_conn).work(burst=True)
-    assert job.return_value() == 1
+    assert job.return_value()["plans_written"] == 1
     assert submission_ids(workbook) == ["sig-0007"]
 
 
