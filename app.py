@@ -21,10 +21,9 @@ def create_app(test_config=None):
     app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
     app.config["TESTING"] = settings.testing
 
-    # Capability links live in this cookie: never readable by scripts, never sent cross-site.
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
-                      PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 30)
+    # A capability link lives in the session cookie (HttpOnly, SameSite=Lax: views/protection.py)
+    # for a month, so a manager on a phone need not find the link again each time.
+    app.config["PERMANENT_SESSION_LIFETIME"] = 60 * 60 * 24 * 30
 
     htmx.init_app(app)
     # Pages go to phones on slow connections: no indentation left over from the templates' blocks.

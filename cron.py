@@ -11,8 +11,8 @@ cron.register(schedule.heartbeat, QUEUE_NAME, interval=60)
 cron.register(schedule.flush_outbox, QUEUE_NAME, interval=15, job_timeout=600)
 # Problems and hand-typed Status changes show up in the sheet within minutes.
 cron.register(schedule.check_sheet, QUEUE_NAME, interval=300, job_timeout=600)
+# A link turned off in the sheet (Revoked: yes) stops working within a minute.
+cron.register(schedule.refresh_links, QUEUE_NAME, interval=60, job_timeout=120)
 # Pages read the mirror; the sheet is read into it this often (and at most twice a minute).
 cron.register(schedule.refresh_mirror, QUEUE_NAME, interval=int(os.environ.get("MIRROR_REFRESH_SECONDS") or 30),
               job_timeout=300)
-# A link turned off in the sheet (Revoked: yes) stops working within a minute.
-cron.register(schedule.refresh_links, QUEUE_NAME, interval=60, job_timeout=120)

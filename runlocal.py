@@ -89,6 +89,21 @@ def local_sheet_id(settings, var_dir, demo=True):
     return sheet_id
 
 
+def demo_manager_link(env, var_dir):
+    """A manager link for the local demo, kept in var/ so each `make run` prints the same one
+    (a production link is made with `flask links create --manager NAME` and kept nowhere)."""
+    from services import links, worker_queue
+
+    redis = worker_queue.connect(env["REDIS_URL"])
+    kept = var_dir / "manager_link"
+    token = kept.read_text().strip() if kept.exists() else ""
+    link = links.find(redis, token) if token else None
+    if link is None or link.revoked:
+        token, _ = links.create(redis, "Demo manager", links.NETWORK)
+        kept.write_text(token + "\n")
+    return f"{env['BASE_URL']}/l/{token}"
+
+
 def main():
     load_dotenv()
     env = dict(os.environ)
@@ -139,6 +154,7 @@ def main():
         if env.get("SHEETS_URL"):
             print(f"  spreadsheet  {env['SHEETS_URL']}/  (localsheets, id {env.get('SHEET_ID')})", flush=True)
         print(f"  redis        {env['REDIS_URL']}", flush=True)
+        print(f"  manager link {demo_manager_link(env, var)}", flush=True)
         print("Press Ctrl-C to stop everything.\n", flush=True)
 
         while True:

@@ -64,6 +64,15 @@ def mode_history_line(mode, at):
     return f"{_iso(at)} {mode}"
 
 
+def history_lines(history):
+    """Mode history as lines, whether kept as the cell's text or as the mirror's [at, mode] pairs."""
+    if not history:
+        return []
+    if isinstance(history, str):
+        return [line.strip() for line in history.splitlines() if line.strip()]
+    return [f"{at} {mode}" for at, mode in history]
+
+
 def create_action(redis, fields, taken_slugs, home_group, now=None):
     """A new action row; returns its slug. `fields` uses ACTION_COLUMNS' keys."""
     now = _now(now)
@@ -79,7 +88,8 @@ def create_action(redis, fields, taken_slugs, home_group, now=None):
     record = {"slug": slug, "title": fields["title"], "ask": fields["ask"], "target": fields.get("target"),
               "status": fields["status"], "mode": fields["mode"], "original_sponsor": row["Original sponsor"],
               "questions": questions_from_text(fields.get("questions")), "thank_you": fields.get("thank_you"),
-              "signatures": 0, "created": _iso(now), "mode_history": row["Mode history"], "at": now.timestamp()}
+              "signatures": 0, "created": _iso(now), "mode_history": [row["Mode history"].split(" ", 1)],
+              "at": now.timestamp()}
     redis.hset(PENDING_NEW, slug, json.dumps(record))
     return slug
 
@@ -103,7 +113,7 @@ def edit_action(redis, action, fields, now=None):
     manager_cells = dict(changes)
     history = None
     if "Mode" in changes:
-        history = "\n".join(filter(None, [action.get("mode_history"), mode_history_line(changes["Mode"], now)]))
+        history = "\n".join(history_lines(action.get("mode_history")) + [mode_history_line(changes["Mode"], now)])
     plan.edit("Actions", (action["slug"],), **manager_cells)
     if history:
         plan.update("Actions", (action["slug"],), **{"Mode history": history})
@@ -112,7 +122,7 @@ def edit_action(redis, action, fields, now=None):
     if "questions" in pending:
         pending["questions"] = questions_from_text(pending["questions"])
     if history:
-        pending["mode_history"] = history
+        pending["mode_history"] = [line.split(" ", 1) for line in history.splitlines()]  # as the mirror keeps it
     key = PENDING_ACTION.format(action["slug"])
     merged = json.loads(redis.get(key) or "{}")
     merged.update(pending)

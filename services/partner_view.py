@@ -2,7 +2,6 @@
 import json
 
 from services import schema
-from services.mirror import list_key
 
 CSV_COLUMNS = (("Email", "email"), ("First name", "first_name"), ("Last name", "last_name"), ("ZIP", "zip"),
                ("Status", "status"), ("Source", "source"), ("Joined", "joined"))
@@ -22,6 +21,12 @@ def sponsorships(actions, sponsors_of, group):
                      **{k: mine.get(k) for k in ("status", "total_activists", "new_to_list", "referrer", "owed",
                                                  "shared", "referrer_code", "limit", "joined_at")}})
     return rows
+
+
+def list_key(group):
+    from services.mirror import list_key as key  # the mirror keeps each list as a hash by email
+
+    return key(group)
 
 
 def list_size(redis, group):

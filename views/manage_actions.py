@@ -1,5 +1,6 @@
 """Actions and their sponsors: create, edit, open and close, flip the mode, invite and remove
 sponsors, set limits. Reads the mirror; writes through the outbox (services/action_changes)."""
+import io
 from urllib.parse import urlencode
 
 import segno
@@ -21,8 +22,10 @@ def action_link(slug, code=None):
 
 def qr_svg(text):
     """A QR code as SVG markup (segno: pure Python), dark on white for any phone camera."""
-    return segno.make(text, error="m").svg_inline(scale=4, dark="#1d2430", light="#ffffff", xmldecl=False,
-                                                  svgns=True, title="QR code for the link")
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="svg", scale=4, dark="#1d2430", light="#ffffff",
+                                     title="QR code for the link")
+    return out.getvalue()
 
 
 def _action_or_404(slug):

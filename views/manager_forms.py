@@ -2,6 +2,7 @@
 so the page and the Problems tab say the same thing in the same words."""
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from services import schema
@@ -26,8 +27,8 @@ class LinkForm(FlaskForm):
 
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope.choices = [(NETWORK, "The whole network (a co-leader)")] + [
-            (name, f"{name} only (a partner group's contact)") for name in groups]
+        self.scope.choices = [SelectChoice(NETWORK, "The whole network (a co-leader)")] + [
+            SelectChoice(name, f"{name} only (a partner group's contact)") for name in groups]
 
 
 class RevokeForm(FlaskForm):
@@ -47,9 +48,9 @@ class ActionForm(FlaskForm):
     questions = TextAreaField("Extra questions (optional, one per line; end one with * to make it required)",
                               validators=[Optional(), Length(max=2000)])
     thank_you = TextAreaField("Thank-you message (optional)", validators=[Optional(), Length(max=2000)])
-    status = SelectField("Status", choices=[(s, s) for s in schema.ACTIONS.column("Status").choices])
+    status = SelectField("Status", choices=[SelectChoice(s) for s in schema.ACTIONS.column("Status").choices])
     mode = SelectField("How activists are shared with co-sponsors",
-                       choices=[(m, m) for m in schema.ACTIONS.column("Mode").choices])
+                       choices=[SelectChoice(m) for m in schema.ACTIONS.column("Mode").choices])
 
 
 class SponsorForm(FlaskForm):
@@ -59,7 +60,7 @@ class SponsorForm(FlaskForm):
 
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.group.choices = [(name, name) for name in groups]
+        self.group.choices = [SelectChoice(name) for name in groups]
 
 
 class LimitForm(FlaskForm):
@@ -68,7 +69,7 @@ class LimitForm(FlaskForm):
 
 
 class ModeForm(FlaskForm):
-    mode = SelectField("Mode", choices=[(m, m) for m in schema.ACTIONS.column("Mode").choices])
+    mode = SelectField("Mode", choices=[SelectChoice(m) for m in schema.ACTIONS.column("Mode").choices])
 
 
 class ConfirmForm(FlaskForm):

@@ -37,7 +37,7 @@ def init_app(app, settings):
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=PUBLIC_FORM_HOURS * 3600,
         RATELIMIT_ENABLED=settings.ratelimit_enabled,
-        RATELIMIT_STORAGE_URI=settings.redis_url or "redis://127.0.0.1:6379/0",
+        RATELIMIT_STORAGE_URI=_limits_uri(settings.redis_url or "redis://127.0.0.1:6379/0"),
         RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 2, "socket_timeout": 5},
         RATELIMIT_KEY_PREFIX="actnet",
         RATELIMIT_STRATEGY="sliding-window-counter",
@@ -48,6 +48,11 @@ def init_app(app, settings):
     limiter.init_app(app)
     app.before_request(_new_nonce)
     app.after_request(_security_headers)
+
+
+def _limits_uri(redis_url):
+    """The `limits` package names a Redis socket redis+unix://; `make run`'s embedded Redis is one."""
+    return "redis+" + redis_url if redis_url.startswith("unix://") else redis_url
 
 
 def _new_nonce():

@@ -47,4 +47,6 @@ def register(app):
 
             return freshness()
 
-        return {"sheet_freshness": sheet_freshness}
+        from services.action_changes import history_lines
+
+        return {"sheet_freshness": sheet_freshness, "history_lines": history_lines}
