@@ -3,7 +3,7 @@ import os
 
 from rq import cron
 
-from services import schedule
+from services import schedule, signature_index
 from services.worker_queue import QUEUE_NAME
 
 cron.register(schedule.heartbeat, QUEUE_NAME, interval=60)
@@ -16,3 +16,5 @@ cron.register(schedule.refresh_links, QUEUE_NAME, interval=60, job_timeout=120)
 # Pages read the mirror; the sheet is read into it this often (and at most twice a minute).
 cron.register(schedule.refresh_mirror, QUEUE_NAME, interval=int(os.environ.get("MIRROR_REFRESH_SECONDS") or 30),
               job_timeout=300)
+# The API lists signatures from Redis; the journal is read into it this often, only while a key exists.
+cron.register(signature_index.refresh_job, QUEUE_NAME, interval=300, job_timeout=600)

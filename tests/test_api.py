@@ -4,8 +4,9 @@ import json
 import pytest
 import requests
 
-from services import api_keys, intake, mirror_refresh, signature_index
+from services import api_keys, intake, intake_flush, intake_plan, mirror_refresh, sharing, signature_index
 from services.demo import fill_demo
+from services.outbox import Outbox
 
 HOME, TACOMA, OLYMPIA = "Seattle RESULTS", "Tacoma Hunger Coalition", "Olympia Faith Network"
 
@@ -108,6 +109,34 @@ def test_the_signature_helper_records_a_signature_through_intake_with_via_api(ne
                              headers=headers, timeout=10).json()
     assert last_page["_embedded"]["osdi:signatures"][-1]["identifiers"] == signature["identifiers"]
 
+    intake_flush.flush(redis_conn, network)  # what the worker does within seconds
+    Outbox(redis_conn).flush(network)
+    row = next(r for r in network.snapshot(["Submissions"])["Submissions"].rows
+               if r["Email"] == "ann.lee@example.org")
+    assert (row["Via"], row["Action"], "actnet:" + row["Id"]) == ("api", "fund-nutrition",
+                                                                  signature["identifiers"][0])
+    assert proportional_shares_of(row.values) == []  # R2: shared with nobody
+    assert proportional_shares_of({**row.values, "Via": "web"}) == [
+        {"activist": "ann.lee@example.org", "group": "tacoma"}]  # the check can fail
+
+
+def proportional_shares_of(values):
+    """What a proportional run gives an owed sponsor, with this submission in the record
+    (its source from Via, as the run and the flush map it: services/intake_plan.SOURCE)."""
+    scenario = {
+        "seed": 1, "original_sponsor": "seattle",
+        "mode_history": [{"at": "2026-01-01T00:00:00Z", "mode": "proportional"}],
+        "sponsors": [{"group": "tacoma", "joined_at": "2026-01-01T00:00:00Z", "referrer_code": "tacoma-x",
+                      "limit": None}],
+        "submissions": [
+            # Tacoma brought someone in with its code, so it is owed one activist (R12).
+            {"activist": "brought@example.org", "at": "2026-01-02T00:00:00Z", "referrer_code": "tacoma-x",
+             "subscribe": True, "source": "web"},
+            {"activist": values["Email"], "at": "2026-01-03T00:00:00Z", "referrer_code": None,
+             "subscribe": True, "source": intake_plan.SOURCE[values["Via"]]}],
+        "lists": {}, "shares": [], "deliveries": []}
+    return [{k: s[k] for k in ("activist", "group")} for s in sharing.allocate(scenario)["shares"]]
+
 
 def test_the_helper_explains_a_bad_email_and_a_partner_key_may_not_record(network, redis_conn, api):
     home, tacoma = key_for(redis_conn, HOME), key_for(redis_conn, TACOMA)
@@ -130,3 +159,24 @@ def test_the_openapi_description_is_served_and_shown_on_a_page(client, app):
     page = client.get("/api/v1/docs")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "OSDI-API-Token" in text and "/petitions/{petition_id}/signatures" in text
+
+
+def test_the_signature_index_job_reads_the_sheet_only_while_a_key_exists(network, redis_conn, localsheets,
+                                                                         sheet_id, monkeypatch):
+    from rq import SimpleWorker
+
+    from services import worker_queue
+
+    monkeypatch.setenv("SHEETS_URL", localsheets.url)
+    monkeypatch.setenv("SHEET_ID", sheet_id)
+    redis_conn.delete(signature_index.ACTIONS)
+    queue = worker_queue.queue(redis_conn)
+    idle = queue.enqueue(signature_index.refresh_job)
+    localsheets.reset()
+    SimpleWorker([queue], connection=redis_conn).work(burst=True)
+    assert idle.return_value() == 0 and localsheets.log()["reads"] == 0
+    key_for(redis_conn, HOME)
+    busy = queue.enqueue(signature_index.refresh_job)
+    SimpleWorker([queue], connection=redis_conn).work(burst=True)
+    assert busy.return_value() == 300  # the demo's submissions
+    assert signature_index.of_action(redis_conn, "fund-nutrition")[1] > 0

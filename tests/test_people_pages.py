@@ -7,7 +7,8 @@ import pytest
 from bs4 import BeautifulSoup
 from rq import SimpleWorker
 
-from services import api_keys, intake, worker_queue
+from services import api_keys, intake, intake_flush, worker_queue
+from services.outbox import Outbox
 from test_api import network  # noqa: F401  (the demo network in the mirror)
 from test_links_pages import csrf, manager  # noqa: F401
 
@@ -78,6 +79,11 @@ def test_paper_signatures_are_checked_then_recorded_once_via_paper(network, clie
     queued = [json.loads(raw) for raw in redis_conn.lrange(intake.PENDING, 0, -1)]
     assert [(q["email"], q["via"], q["subscribe"]) for q in queued] == [
         ("ann@example.org", "paper", True), ("cy@example.org", "paper", False)]
+    intake_flush.flush(redis_conn, network)
+    Outbox(redis_conn).flush(network)
+    journal = {r["Email"]: r for r in network.snapshot(["Submissions"])["Submissions"].rows}
+    assert (journal["ann@example.org"]["Via"], journal["ann@example.org"]["First name"]) == ("paper", "Ann")
+    assert journal["cy@example.org"]["Subscribe"] is False
 
 
 def test_members_download_opens_as_text(network, client, manager):
