@@ -136,6 +136,8 @@ def build_import(people_file, mapping, tab_data, *, today=None, new_id=new_perso
     plan = WritePlan()
     on_list = {normalise_email(r["Email"]): r for r in tab_data.rows if r["Email"]}
     seen = {}  # email -> the file row that brought it first
+    mapped = set(mapping) | ({"First name", "Last name"} if FULL_NAME in mapping else set())
+    shown_columns = [c for c in FIELDS if c in mapped or c == "Status"] + ["Source", "Joined"]
     email_column = schema.MEMBERS.column("Email")
 
     def skip(number, email, why, counter):
@@ -168,7 +170,7 @@ def build_import(people_file, mapping, tab_data, *, today=None, new_id=new_perso
             plan.append(tab, new_row)
             preview.added += 1
             if len(preview.sample) < SAMPLE_ROWS:
-                preview.sample.append({c: _shown(new_row.get(c)) for c in _sample_columns(new_row)})
+                preview.sample.append({c: _shown(new_row.get(c)) for c in shown_columns})
             continue
         fills = {}
         for field, value in values.items():
@@ -188,10 +190,6 @@ def build_import(people_file, mapping, tab_data, *, today=None, new_id=new_perso
         else:
             preview.unchanged += 1
     return preview, plan
-
-
-def _sample_columns(row):
-    return [c for c in FIELDS + ("Source", "Joined") if c in row]
 
 
 def _shown(value):

@@ -248,6 +248,16 @@ def docs():
     return render_template("api_docs.html", doc=document, token_header=TOKEN_HEADER, per_page=osdi.PER_PAGE)
 
 
+@bp.app_template_filter("code_spans")
+def code_spans(text):
+    """`name` in the description's text as <code>name</code>, the rest escaped."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text or ""))))
+
+
 @bp.errorhandler(404)
 def not_found(_):
     return problem(404, "Not found.")
