@@ -5,13 +5,17 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 HTMX   := static/vendor/htmx.min.js
 
-.PHONY: run test setup bench clean
+.PHONY: run test soak setup bench clean
 
 run: setup
 	$(PY) -m runlocal
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The long runs: the sheet away for 10 minutes while signatures keep coming.
+soak: setup
+	ACTNET_OUTAGE_SECONDS=600 $(PY) -m pytest tests/test_outage.py -k outage -s $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) bench/sharing.py

@@ -88,13 +88,16 @@ def refresh(redis, workbook, open_other=None, *, settings=None, now=None, force=
     """
     if not force and not may_read(redis):
         return None
-    tried = datetime.now(timezone.utc)
     try:
-        result = _refresh(redis, workbook, open_other, settings, now)
+        return _refresh(redis, workbook, open_other, settings, now)
     except SheetsError as exc:
-        redis.hset(m.META, mapping={"ok": "0", "tried_at": tried.isoformat(), "detail": str(exc)})
+        note_unreachable(redis, exc)
         raise
-    return result
+
+
+def note_unreachable(redis, exc):
+    """Whatever job failed to reach the sheet says so, for /healthz (a refresh that reads it says it is back)."""
+    redis.hset(m.META, mapping={"ok": "0", "tried_at": datetime.now(timezone.utc).isoformat(), "detail": str(exc)})
 
 
 def _refresh(redis, workbook, open_other, settings, now):

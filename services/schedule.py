@@ -7,7 +7,7 @@ import rq
 from services import intake_flush, links, mirror_refresh, network, sheet_places
 from services.config import Settings
 from services.outbox import Outbox
-from services.sheets import RetryPolicy, SheetsError
+from services.sheets import RetryPolicy, SheetsError, SheetsUnavailable
 from services.workbook import Workbook
 
 HEARTBEAT_KEY = "actnet:cron:heartbeat"
@@ -39,7 +39,11 @@ def flush_outbox():
     retries = {"retry": FLUSH_PLAN_RETRY, "http_retry": FLUSH_REQUEST_RETRY}
     workbook = Workbook.from_settings(settings, **retries)
     opener = _workbook_opener(settings, **retries)
-    counts = intake_flush.flush(job.connection, workbook, opener)
+    try:
+        counts = intake_flush.flush(job.connection, workbook, opener)
+    except SheetsUnavailable as exc:
+        mirror_refresh.note_unreachable(job.connection, exc)
+        raise
     if counts.get("plans_written"):
         try:
             counts["mirror"] = mirror_refresh.refresh(job.connection, workbook, opener, settings=settings)

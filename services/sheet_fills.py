@@ -13,6 +13,7 @@ Referrer codes carry ~40 random bits after the group's slug (`tacoma-k7q2m9xd`):
 readable, and not guessable from a group's name and an action's slug.
 """
 import dataclasses
+import json
 import re
 import secrets
 import time
@@ -103,11 +104,43 @@ class _Proposals:
             self.redis.hset(PROPOSALS, f"put:{field}", self.now)
             return fresh, True
         value = self.redis.hget(PROPOSALS, field).decode()
-        put_at = float(self.redis.hget(PROPOSALS, f"put:{field}") or 0)
-        if self.now - put_at > REPUT_SECONDS:
-            self.redis.hset(PROPOSALS, f"put:{field}", self.now)
+        if self.due(field):
+            self.mark_put(field)
             return value, True
         return value, False
+
+    def due(self, field):
+        """Whether a value proposed earlier has waited long enough to be put in the outbox again."""
+        return self.now - float(self.redis.hget(PROPOSALS, f"put:{field}") or 0) > REPUT_SECONDS
+
+    def mark_put(self, field):
+        self.redis.hset(PROPOSALS, f"put:{field}", self.now)
+
+
+def _notice_mode(props, fills, row, now):
+    """R4: each change of Mode goes into Mode history with the time the app first saw it.
+
+    The history the app last wrote is kept in Redis too, so a flip noticed
+    before the previous line reached the sheet extends it rather than losing it.
+    """
+    slug = row["Slug"]
+    in_sheet = parse_mode_history(row["Mode history"])
+    field = f"history:{slug}"
+    kept = json.loads(props.redis.hget(PROPOSALS, field) or "[]")
+    history = in_sheet if len(in_sheet) >= len(kept) else kept
+    mode = row["Mode"] or "Share All"
+    if not history:
+        # An action nobody recorded yet has been in its mode since it was made.
+        history = [[_stamp(row["Created"] or fills.created.get(slug) or now), mode]]
+    elif history[-1][1] != mode:
+        history = history + [[_stamp(now), mode]]
+    if history == in_sheet:
+        return
+    fills.mode_history[slug] = history
+    if history != kept or props.due(field):
+        props.redis.hset(PROPOSALS, field, json.dumps(history))
+        props.mark_put(field)
+        props.plan.update("Actions", (slug,), **{"Mode history": format_mode_history(history)})
 
 
 def notice(redis, workbook, snap, *, now, base_url=""):
@@ -135,17 +168,7 @@ def notice(redis, workbook, snap, *, now, base_url=""):
             if put:
                 props.plan.update("Actions", (slug,), Created=fills.created[slug])
         if "Mode history" in actions.positions and "Mode history" not in row.unreadable:
-            history = parse_mode_history(row["Mode history"])
-            mode = row["Mode"] or "Share All"
-            if not history or history[-1][1] != mode:
-                # An action made before anyone recorded it was in this mode since it was made.
-                since = row["Created"] or fills.created.get(slug) if not history else None
-                at, put = props.value(f"flip:{slug}:{len(history)}:{mode}",
-                                      lambda s=since: _stamp(s or now))
-                history = history + [[at, mode]]
-                fills.mode_history[slug] = history
-                if put:
-                    props.plan.update("Actions", (slug,), **{"Mode history": format_mode_history(history)})
+            _notice_mode(props, fills, row, now)
 
     for row in snap["Sponsors"].rows:
         if row["Status"] != "Active":

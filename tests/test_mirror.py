@@ -112,3 +112,41 @@ def test_a_managers_new_rows_are_filled_within_one_refresh(demo, redis_conn, set
     mirror_refresh.refresh(redis_conn, demo, settings=settings, force=True)
     assert Mirror(redis_conn).sponsor_by_code(code)["group"] == "Tacoma Hunger Coalition"
     assert Mirror(redis_conn).action("feed-the-future")["status"] == "Draft"
+
+
+def test_a_managers_edit_takes_effect_within_one_refresh(demo, redis_conn, settings):
+    mirror_refresh.refresh(redis_conn, demo, settings=settings, force=True)
+    mirror = Mirror(redis_conn)
+    assert mirror.action("fund-nutrition")["status"] == "Live"
+    plan = WritePlan()
+    plan.append("Co-leaders", {"Name": "Lee", "Email": "lee@example.org", "Scope": "Whole network"})
+    demo.apply(plan)
+    mirror_refresh.refresh(redis_conn, demo, settings=settings, force=True)
+    assert mirror.co_leaders()[0]["revoked"] is None
+    # The manager closes an action, changes a limit, flips a mode and revokes a link, in the sheet.
+    put = {"Actions": {"fund-nutrition": {"Status": "Closed"}, "protect-snap": {"Mode": "Proportional"}},
+           "Sponsors": {("protect-snap", "Tacoma Hunger Coalition"): {"Limit": "25"}},
+           "Co-leaders": {("Lee", "lee@example.org"): {"Revoked": "yes"}}}
+    snap = demo.snapshot(list(put))
+    data = []
+    for tab, rows in put.items():
+        for key, cells in rows.items():
+            key = key if isinstance(key, tuple) else (key,)
+            row = snap[tab].by_key()[tuple(k.casefold() for k in key)]
+            for name, value in cells.items():
+                col = snap[tab].positions[name]
+                data.append({"range": f"'{tab}'!{chr(65 + col)}{row.number}", "values": [[value]]})
+    demo.http.values_batch_update(demo.sheet_id, {"valueInputOption": "USER_ENTERED", "data": data})
+    mirror_refresh.refresh(redis_conn, demo, settings=settings, force=True)
+    assert mirror.action("fund-nutrition")["status"] == "Closed"
+    assert {s["group"]: s["limit"] for s in mirror.sponsors("protect-snap")}["Tacoma Hunger Coalition"] == 25
+    assert mirror.co_leaders()[0]["revoked"] is True
+    snap_action = mirror.action("protect-snap")
+    assert snap_action["mode"] == "Proportional"
+    assert [m for _, m in snap_action["mode_history"]] == ["Share All", "Proportional"]  # R4: the flip, timed
+    from services.outbox import Outbox
+
+    Outbox(redis_conn).flush(demo)
+    history = {r["Slug"]: r["Mode history"] for r in demo.snapshot(["Actions"])["Actions"].rows}["protect-snap"]
+    assert history.splitlines()[0] == "2026-10-13T17:00:00Z Share All"
+    assert history.splitlines()[1].endswith(" Proportional")
