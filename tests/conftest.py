@@ -167,19 +167,39 @@ def app(settings_overrides, redis_conn):
     return create_app(settings_overrides)
 
 
+ROOT = Path(__file__).resolve().parent.parent
+UNLABELLED_TYPES = ("hidden", "submit", "button", "image", "reset")
+
+
 def check_page(response):
     """What every HTML page must get right, checked on every page a test opens."""
     from bs4 import BeautifulSoup
 
     if response.mimetype != "text/html" or 300 <= response.status_code < 400:
-        return  # a redirect's body is never shown
-    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        return  # a redirect's body is werkzeug's, for clients that do not follow it
+    body = response.get_data()
+    if response.headers.get("Content-Encoding") == "gzip":
+        import gzip
+
+        body = gzip.decompress(body)
+    soup = BeautifulSoup(body.decode(), "html.parser")
     ids = [tag["id"] for tag in soup.find_all(id=True)]
     assert len(ids) == len(set(ids)), f"duplicate ids: {sorted({i for i in ids if ids.count(i) > 1})}"
     for form in soup.find_all("form"):
         assert form.get("action") is not None and form.get("method"), f"form without action/method: {form}"
         if form["method"].lower() == "post":
             assert form.find("input", attrs={"name": "csrf_token"}), f"POST form without CSRF token: {form}"
+    for poster in soup.find_all(attrs={"hx-post": True}):
+        form = poster if poster.name == "form" else poster.find_parent("form")
+        carried = form is not None and form.find("input", attrs={"name": "csrf_token"})
+        headed = any("csrf" in (tag.get("hx-headers") or "").lower() for tag in [poster, *poster.parents])
+        assert carried or headed, f"hx-post without a CSRF token: {poster}"
+    for field in soup.find_all(["input", "select", "textarea"]):
+        if field.name == "input" and field.get("type", "text") in UNLABELLED_TYPES:
+            continue
+        labelled = (field.get("aria-label") or field.get("aria-labelledby") or field.find_parent("label")
+                    or (field.get("id") and soup.find("label", attrs={"for": field["id"]})))
+        assert labelled, f"input without a label: {field}"
     csp = response.headers.get("Content-Security-Policy", "")
     for script in soup.find_all("script"):
         assert script.get("nonce") and f"'nonce-{script['nonce']}'" in csp, f"script without the CSP nonce: {script}"
@@ -236,9 +256,97 @@ def chromium():
         browser.close()
 
 
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Runs axe-core on every page the browser loads and after every htmx swap, and
+# reports to the test. Injected by Playwright, so the pages' CSP does not stop it.
+AXE_RUNNER = """
+(() => {
+  if (window.top !== window) return;
+  // One run at a time (axe refuses a second), each after the page has settled.
+  window.__actnetAxeCheck = () => {
+    clearTimeout(window.__actnetAxeTimer);
+    window.__actnetAxe = (window.__actnetAxe || Promise.resolve()).then(() => axe.run(document))
+      .then(result => window.__actnetAxeReport(location.href, result.violations.map(v =>
+        ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.html)}))));
+    return window.__actnetAxe;
+  };
+  const soon = () => {
+    clearTimeout(window.__actnetAxeTimer);
+    window.__actnetAxeTimer = setTimeout(window.__actnetAxeCheck, 30);
+  };
+  window.addEventListener("load", soon);
+  document.addEventListener("htmx:afterSettle", soon);
+})();
+"""
+
+
+class AccessibilityCheck:
+    """axe-core's violations on the pages one browser context showed, gathered as they load."""
+
+    def __init__(self, context):
+        if not AXE.exists():
+            missing("axe-core", "run `make setup` to fetch the axe-core package")
+        self.found = []
+        context.expose_binding("__actnetAxeReport", self._report)
+        context.add_init_script(script=AXE.read_text() + AXE_RUNNER)
+
+    def _report(self, source, url, violations):
+        for v in violations:
+            if (url, v["id"]) not in {(u, seen["id"]) for u, seen in self.found}:
+                self.found.append((url, v))
+
+    def finish(self, page):
+        """Check the page still open as it is now, then assert nothing was found anywhere."""
+        if not page.is_closed() and page.url.startswith("http"):
+            page.evaluate("() => window.__actnetAxeCheck()")
+        assert not self.found, "axe-core found accessibility problems:\n" + "\n".join(
+            f"{url}: {v['id']} ({v['help']}): {v['nodes'][:3]}" for url, v in self.found)
+
+
 @pytest.fixture
 def page(chromium):
+    """A phone-sized page; every page it shows is checked by axe-core at the end of the test."""
     context = chromium.new_context(viewport={"width": 390, "height": 844})  # a phone
+    check = AccessibilityCheck(context)
     page = context.new_page()
-    yield page
-    context.close()
+    try:
+        yield page
+        check.finish(page)
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page_without_js(chromium):
+    """A phone-sized page with JavaScript off. axe-core needs JavaScript, so each page it
+    showed (the response, as the browser got it) is checked afterwards in a page of its own."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    documents = []
+    page.on("response", lambda r: documents.append(r) if r.request.resource_type == "document" else None)
+    try:
+        yield page
+        shown = [(r.url, r.body()) for r in documents
+                 if not 300 <= r.status < 400 and "text/html" in r.headers.get("content-type", "")]
+    finally:
+        context.close()
+    check_without_scripts(chromium, shown)
+
+
+def check_without_scripts(chromium, shown):
+    """axe-core on pages as a browser without JavaScript has them (their scripts taken out)."""
+    import re
+
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    check = AccessibilityCheck(context)
+    page = context.new_page()
+    try:
+        for url, body in shown:
+            html = re.sub(rb"<script\b[^>]*>.*?</script>", b"", body, flags=re.S)
+            page.route(url, lambda route, html=html: route.fulfill(body=html, content_type="text/html"))
+            page.goto(url)
+            page.evaluate("() => window.__actnetAxeCheck()")
+            page.unroute(url)
+        check.finish(page)
+    finally:
+        context.close()

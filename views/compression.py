@@ -28,25 +28,30 @@ def compress(response):
         return response
     if response.is_streamed and not response.direct_passthrough:
         return response  # a stream made as it goes: leave it
-    etag, weak = response.get_etag()
-    cached = (request.path, etag)
-    body = _static_cache.get(cached) if etag else None
-    if body is not None and hasattr(response.response, "close"):
-        response.response.close()  # the file is not read: close it now
+    etag, _ = response.get_etag()
+    source = response.response  # a static file's wrapper: closed here once read or not needed
+    body = _static_cache.get((request.path, etag)) if etag else None
+    response.direct_passthrough = False
     if body is None:
-        response.direct_passthrough = False  # a static file: read it here
         data = response.get_data()
         if len(data) < SMALLEST:
+            _close(source)
             return response
         body = gzip.compress(data, compresslevel=6, mtime=0)
         if etag:
-            _static_cache[cached] = body
+            _static_cache[(request.path, etag)] = body
             if len(_static_cache) > STATIC_CACHE_SIZE:
                 _static_cache.popitem(last=False)
-    response.direct_passthrough = False
+    _close(source)
     response.set_data(body)
     response.headers["Content-Encoding"] = "gzip"
     if etag:
         # The same content in another encoding: a weak ETag, so If-None-Match still matches.
         response.set_etag(etag, weak=True)
     return response
+
+
+def _close(source):
+    close = getattr(source, "close", None)
+    if close is not None:
+        close()

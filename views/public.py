@@ -144,8 +144,8 @@ def sign_action(slug):
     if not form.validate():
         return show_form(action, form, notice=STALE if form.stale else None)
     submission = {
-        "action": slug, "email": form.email.data, "first_name": form.first_name.data.strip(),
-        "last_name": form.last_name.data.strip(), "zip": form.zip.data, "referrer_code": ref,
+        "action": slug, "email": form.email.data, "first_name": (form.first_name.data or "").strip(),
+        "last_name": (form.last_name.data or "").strip(), "zip": form.zip.data, "referrer_code": ref,
         "source_code": source_code(), "subscribe": form.subscribe.data, "via": "web",
         "answers": form.answers(), "shown_to": consent_for(action, ref).shown_to,
     }
