@@ -57,8 +57,8 @@ def line(at, mode):
 
 
 def current(mode_cell):
-    """The Mode column's value; blank is the default, Share All."""
-    return mode_cell or SHARE_ALL
+    """The Mode column's value; blank (or unreadable, listed under Problems) is the default, Share All."""
+    return _mode_name(mode_cell or "") or SHARE_ALL
 
 
 def stamp(history_text, mode_cell, created, now):
