@@ -5,13 +5,17 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 HTMX   := static/vendor/htmx.min.js
 
-.PHONY: run test setup bench clean
+.PHONY: run test soak setup bench clean
 
 run: setup
 	$(PY) -m runlocal
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The long versions of tests that keep a short one in `make test`.
+soak: setup
+	ACTNET_SOAK=1 $(PY) -m pytest tests/test_run_crash.py $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) bench/sharing.py
