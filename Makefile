@@ -13,9 +13,10 @@ run: setup
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The long runs: the sheet away for 10 minutes while signatures keep coming.
+# The long runs: the sheet away for 10 minutes while signatures keep coming; runs killed ten times.
 soak: setup
 	ACTNET_OUTAGE_SECONDS=600 $(PY) -m pytest tests/test_outage.py -k outage -s $(PYTEST_ARGS)
+	ACTNET_SOAK=1 $(PY) -m pytest tests/test_run_crash.py $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) bench/sharing.py

@@ -18,3 +18,5 @@ cron.register(schedule.refresh_mirror, QUEUE_NAME, interval=int(os.environ.get("
               job_timeout=300)
 # The API lists signatures from Redis; the journal is read into it this often, only while a key exists.
 cron.register(signature_index.refresh_job, QUEUE_NAME, interval=300, job_timeout=600)
+# The sharing run, at the top of every hour (R13); a long one makes the next exit at once.
+cron.register(schedule.sharing_run, QUEUE_NAME, cron="0 * * * *", job_timeout=3600)

@@ -4,9 +4,10 @@ from datetime import datetime, timezone
 
 import rq
 
-from services import intake_flush, links, mirror_refresh, network, sheet_places
+from services import intake_flush, links, mirror_refresh, network, runs, sheet_places
 from services.config import Settings
 from services.outbox import Outbox
+from services.run_state import RunInProgress
 from services.sheets import RetryPolicy, SheetsError, SheetsUnavailable
 from services.workbook import Workbook
 
@@ -92,3 +93,22 @@ def refresh_links():
     changed = links.refresh(workbook, job.connection)
     sheet_places.remember_tab_ids(workbook, job.connection)  # hourly, for links to a row
     return changed
+
+
+# Nobody is waiting on the hourly run: it waits out a slow or throttling Google
+# (R20 makes a retried plan harmless) before giving the hour up to the next run.
+RUN_REQUEST_RETRY = RetryPolicy(attempts=8, base=1.0, cap=32.0)
+RUN_PLAN_RETRY = RetryPolicy(attempts=4, base=2.0, cap=16.0)
+
+
+def sharing_run(seed=None, action=None):
+    """The hourly sharing run (trigger `hourly`). A run still going from the hour
+    before keeps its lock, and this one ends at once, saying so."""
+    job = rq.get_current_job()
+    workbook = Workbook.from_settings(Settings.from_env(os.environ), retry=RUN_PLAN_RETRY,
+                                      http_retry=RUN_REQUEST_RETRY)
+    try:
+        summary = runs.run(workbook, job.connection, seed=seed, action=action, trigger="hourly")
+    except RunInProgress as exc:
+        return {"outcome": str(exc)}
+    return summary.as_dict()

@@ -399,14 +399,15 @@ def read_tab(tab, values, problems):
         return TabData(tab, header, positions, [], last_row=last_row)  # one problem, not one per row
     rows = []
     seen = {}
+    columns = [(name, i, tab.column(name)) for name, i in positions.items()]  # once, not once per cell
     for number, raw in enumerate(values[1:], start=2):
         if not any(str(c).strip() for c in raw):
             continue  # a blank line a manager left
         parsed, unreadable = {}, set()
-        for name, i in positions.items():
+        for name, i, column in columns:
             cell = raw[i] if i < len(raw) else ""
             try:
-                parsed[name] = schema.parse(tab.column(name), cell)
+                parsed[name] = schema.parse(column, cell)
             except CellProblem as exc:
                 problems.append(Problem(tab.name, number, name, str(exc)))
                 parsed[name] = None
