@@ -29,9 +29,10 @@ def _squash(text):
 
 
 # Synonyms, squashed. Action Network's exports use snake_case names with a
-# `can2_` prefix for its own fields; CRM exports (Salesforce, which RESULTS'
-# grassroots database is built on) use "Mailing Zip/Postal Code" and the like;
-# VoterVoice (RESULTS' alerts) uses "EmailAddress", "ZipCode".
+# `can2_` prefix for its own fields; CRM exports (Salesforce-style) use
+# "Mailing Zip/Postal Code" and the like; VoterVoice (which sends RESULTS'
+# alerts) uses "EmailAddress", "ZipCode". The RESULTS member spreadsheet's
+# "Preferred Method of Contact" and "Ladder of Engagement" are here too.
 SYNONYMS = {
     "Email": ("email", "emailaddress", "mail", "emailaddr", "primaryemail", "personalemail",
               "email1", "homeemail", "workemail", "can2email", "useremail"),
