@@ -4,7 +4,7 @@ import json
 import pytest
 import requests
 
-from services import api_keys, intake, intake_flush, intake_plan, mirror_refresh, sharing, signature_index
+from services import api_keys, intake, intake_flush, intake_plan, mirror_refresh, runs, sharing, signature_index
 from services.demo import fill_demo
 from services.outbox import Outbox
 
@@ -116,6 +116,10 @@ def test_the_signature_helper_records_a_signature_through_intake_with_via_api(ne
     assert (row["Via"], row["Action"], "actnet:" + row["Id"]) == ("api", "fund-nutrition",
                                                                   signature["identifiers"][0])
     assert proportional_shares_of(row.values) == []  # R2: shared with nobody
+    summary = runs.run(network, redis_conn, seed=3)  # the sharing run, on the sheet as it now is
+    shares = network.snapshot(["Shares"])["Shares"].rows
+    assert summary.shares > 0  # the run did share other people with the owed sponsors
+    assert not [r for r in shares if r["Email"] == "ann.lee@example.org" and r["Kind"] != "delivery"]
     assert proportional_shares_of({**row.values, "Via": "web"}) == [
         {"activist": "ann.lee@example.org", "group": "tacoma"}]  # the check can fail
 
