@@ -30,7 +30,7 @@ def create_app(test_config=None):
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from views import cli, compression, links, manage, partner, protection, public, templating
+    from views import api, cli, compression, links, manage, partner, protection, public, templating
 
     protection.init_app(app, settings)
     compression.init_app(app)
@@ -38,6 +38,7 @@ def create_app(test_config=None):
     app.register_blueprint(links.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(partner.bp)
+    app.register_blueprint(api.bp)
     templating.register(app)
     from views import feeds, join, local_mail
 

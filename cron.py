@@ -1,7 +1,7 @@
 """`rq cron cron.py`: what runs on a schedule. Exactly one `rq cron` process runs."""
 from rq import cron
 
-from services import schedule
+from services import schedule, signature_index
 from services.worker_queue import QUEUE_NAME
 
 cron.register(schedule.heartbeat, QUEUE_NAME, interval=60)
@@ -24,3 +24,5 @@ from services import alert_jobs, alert_sending  # noqa: E402
 cron.register(alert_jobs.refresh_roster, QUEUE_NAME, interval=120, job_timeout=600)
 cron.register(alert_sending.resume_unfinished, QUEUE_NAME, interval=60, job_timeout=120)
 cron.register(alert_jobs.write_contact_figures, QUEUE_NAME, interval=600, job_timeout=600)
+# The API lists signatures from Redis; the journal is read into it this often, only while a key exists.
+cron.register(signature_index.refresh_job, QUEUE_NAME, interval=300, job_timeout=600)

@@ -35,6 +35,8 @@ class Settings:
     ratelimit_enabled: bool = True  # RATELIMIT_ENABLED=false for load tests
     ratelimit_per_address: str = "10 per minute; 60 per hour"
     ratelimit_per_action: str = "600 per minute"
+    # Per API key; Action Network allows 4 requests a second, a sync rarely needs more.
+    ratelimit_per_api_key: str = "240 per minute; 10 per second"
     # Proxies in front of the web server whose X-Forwarded-For is trusted; 0
     # means the peer's address is the person's (rate limits are per address).
     trusted_proxies: int = 0
@@ -67,6 +69,7 @@ class Settings:
             ratelimit_enabled=_flag(get("RATELIMIT_ENABLED"), cls.ratelimit_enabled),
             ratelimit_per_address=get("RATELIMIT_PER_ADDRESS") or cls.ratelimit_per_address,
             ratelimit_per_action=get("RATELIMIT_PER_ACTION") or cls.ratelimit_per_action,
+            ratelimit_per_api_key=get("RATELIMIT_PER_API_KEY") or cls.ratelimit_per_api_key,
             trusted_proxies=int(get("TRUSTED_PROXIES") or cls.trusted_proxies),
         )
 

@@ -52,14 +52,16 @@ def _decode(obj):
 def dumps(plan):
     return json.dumps({"appends": plan.appends, "replacements": plan.replacements,
                        "updates": [[u.tab, list(u.key), u.cells] + ([True] if u.by_manager else [])
-                                   for u in plan.updates]}, default=_encode)
+                                   for u in plan.updates],
+                       "fills": [[u.tab, list(u.key), u.cells] for u in plan.fills]}, default=_encode)
 
 
 def loads(text):
     data = json.loads(text, object_hook=_decode)
     return WritePlan(appends=data["appends"], replacements=data["replacements"],
                      updates=[CellUpdate(u[0], tuple(u[1]), u[2], by_manager=len(u) > 3 and u[3])
-                              for u in data["updates"]])
+                              for u in data["updates"]],
+                     fills=[CellUpdate(tab, tuple(key), cells) for tab, key, cells in data.get("fills", [])])
 
 
 def merge(plans):
@@ -69,6 +71,7 @@ def merge(plans):
         for tab, rows in plan.appends.items():
             merged.appends.setdefault(tab, []).extend(rows)
         merged.updates.extend(plan.updates)
+        merged.fills.extend(plan.fills)
         merged.replacements.update(plan.replacements)
     return merged
 

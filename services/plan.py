@@ -30,6 +30,7 @@ class WritePlan:
     appends: dict = dataclasses.field(default_factory=dict)  # tab -> [ {column: value} ]
     updates: list = dataclasses.field(default_factory=list)
     replacements: dict = dataclasses.field(default_factory=dict)  # tab -> [ {column: value} ]
+    fills: list = dataclasses.field(default_factory=list)  # CellUpdate: set only where the cell is blank
 
     def append(self, tab, values):
         spec = schema.tab_for(tab)
@@ -51,6 +52,15 @@ class WritePlan:
     def edit(self, tab, key, **cells):
         """A manager's change made on a page: may set columns the app otherwise never writes."""
         self.updates.append(CellUpdate(tab, tuple(key), cells, by_manager=True))
+
+    def fill(self, tab, key, **cells):
+        """Set cells of an existing row only where they are blank when the plan lands.
+
+        May name a manager's column: filling a blank is not overwriting what
+        someone typed (an import completing a person's ZIP, say). A cell typed
+        between the plan's making and its landing is left as typed.
+        """
+        self.fills.append(CellUpdate(tab, tuple(key), cells))
 
     def replace(self, tab, rows):
         """Make an app-only tab (Problems) hold exactly these rows; no write if it already does."""

@@ -11,7 +11,7 @@ import time
 import gspread
 
 from services import appending, placement, schema, tags
-from services.plan import PlanResult, WritePlan
+from services.plan import CellUpdate, PlanResult, WritePlan
 from services.rows import (  # noqa: F401 (the row model is read from here by pages and jobs)
     Problem, Row, TabData, quote, read_tab, row_key, update_key)
 from services.schema import header_key
@@ -141,7 +141,8 @@ class Workbook:
                                 f"they are kept and will be written on the next try.")
 
     def _apply_once(self, plan):
-        names = sorted(set(plan.appends) | {u.tab for u in plan.updates} | set(plan.replacements))
+        names = sorted(set(plan.appends) | {u.tab for u in plan.updates} | set(plan.replacements)
+                       | {f.tab for f in plan.fills})
         if not names:
             return PlanResult(0, 0, [])
         needs = _columns_needed(plan)
@@ -149,8 +150,9 @@ class Workbook:
         if tags.ensure(self, snap, needs):
             snap = self.snapshot(names, titles=names, columns=needs, for_writing=True)
         _check_columns(snap, plan)
-        appends, updates = _fold_updates_into_new_rows(snap, plan)
+        appends, updates, fills = _fold_updates_into_new_rows(snap, plan)
         writer = placement.CellWriter(self, snap)
+        updates += _blank_cells(snap, fills)
         for u in updates:
             tab = snap[u.tab]
             for name, value in u.cells.items():
@@ -220,7 +222,7 @@ def _columns_needed(plan):
         tab = schema.tab_for(name)
         needs.setdefault(name, set(tab.key)).update(tab.column(c).name for row in rows for c in row
                                                     if _is_column(tab, c))
-    for u in plan.updates:
+    for u in plan.updates + plan.fills:
         tab = schema.tab_for(u.tab)
         needs.setdefault(u.tab, set(tab.key)).update(tab.column(c).name for c in u.cells)
     for name in plan.replacements:
@@ -251,7 +253,7 @@ def _check_columns(snap, plan):
                               f"or run `flask sheets init`; the rows wait until then.")
         wanted = {tab.tab.column(c).name for row in rows for c in row if _is_column(tab.tab, c)}
         _require(tab, wanted, "new rows")
-    for u in plan.updates:
+    for u in plan.updates + plan.fills:
         tab = snap[u.tab]
         if not tab.present:
             raise SheetsError(f"The tab {u.tab} is missing; run `flask sheets init`. The changes wait until then.")
@@ -285,7 +287,31 @@ def _fold_updates_into_new_rows(snap, plan):
             updates.append(u)
         else:
             row.update(u.cells)
-    return appends, updates
+    fills = []
+    for f in plan.fills:
+        row = new_rows.get((f.tab, update_key(snap[f.tab].tab, f.key)))
+        if row is None:
+            fills.append(f)
+        else:
+            row.update({name: value for name, value in f.cells.items() if row.get(name) in (None, "")})
+    return appends, updates, fills
+
+
+def _blank_cells(snap, fills):
+    """WritePlan.fill: the cells the fresh read finds blank, as updates a manager may make
+    (filling a blank overwrites nobody); a cell someone typed is left as it is."""
+    updates = []
+    for f in fills:
+        tab = snap[f.tab]
+        row = tab.by_key().get(update_key(tab.tab, f.key))
+        if row is None:
+            updates.append(CellUpdate(f.tab, f.key, dict(f.cells), by_manager=True))  # reported as not found
+            continue
+        blank = {name: value for name, value in f.cells.items()
+                 if row[tab.tab.column(name).name] is None and tab.tab.column(name).name not in row.unreadable}
+        if blank:
+            updates.append(CellUpdate(f.tab, f.key, blank, by_manager=True))
+    return updates
 
 
 def _new_rows(tab, rows):

@@ -56,3 +56,4 @@ def base_url():
 
 from views import manage_actions, manage_runs  # noqa: E402,F401  (their routes join this blueprint)
 from views import manage_alerts, manage_ladder  # noqa: E402,F401  (alerts, calls, texts, the ladder)
+from views import manage_api_keys, manage_people  # noqa: E402,F401  (import, export, paper, API keys)

@@ -1,11 +1,10 @@
 """A partner group's view: its own row of each action it sponsors, its referrer links and
 its own list. Nothing here names another group's figures or anyone not on its list."""
-import csv
-import io
 
 from flask import Blueprint, abort, g, make_response, redirect, render_template, url_for
 
-from services import action_changes, overview as figures, partner_view
+from services import action_changes, exports, partner_view
+from services import overview as figures
 from views import redis_connection
 from views.access import requires_scope
 from views.manage_actions import action_link, join_as_sponsor, svg_response
@@ -51,15 +50,11 @@ def join_action(slug):
 @bp.get("/list.csv")
 @requires_scope("group")
 def list_csv():
-    """The people on this group's own list, as CSV (formula-safe)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    columns, people = partner_view.list_rows(redis_connection(), g.link.group)
-    writer.writerow(columns)
-    writer.writerows(people)
-    response = make_response(out.getvalue())
+    """The people on this group's own list, as CSV (no cell can run as a formula: services/exports)."""
+    name, text, _ = exports.list_export(redis_connection(), g.link.group)
+    response = make_response("\ufeff" + text)
     response.mimetype = "text/csv"
-    response.headers["Content-Disposition"] = 'attachment; filename="list.csv"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
