@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from app import create_app
 from services import links
 from tests.conftest import free_port
-from tests.public.conftest import CODES, HOME, OLYMPIA, SPOKANE, TACOMA, Network, fill_network, settings_from
+from tests.public_pages.conftest import CODES, HOME, OLYMPIA, SPOKANE, TACOMA, Network, fill_network, settings_from
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 __all__ = ["CODES", "HOME", "OLYMPIA", "SPOKANE", "TACOMA"]

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from services import schema
 from services.plan import WritePlan
-from tests.public.test_action_page import sign
+from tests.public_pages.test_action_page import sign
 
 PAYLOADS = ['=HYPERLINK("http://x","y")', "+1-2", "@SUM(A1)", "-2+3", "\t=1+1", "\r=2+2",
             "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']

@@ -7,7 +7,7 @@ import requests
 from playwright.sync_api import expect
 
 from services import unsubscribe
-from tests.public.conftest import CODES, HOME, OLYMPIA, TACOMA
+from tests.public_pages.conftest import CODES, HOME, OLYMPIA, TACOMA
 
 KB = 1000
 

@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 
 from services import unsubscribe
 from services.mirror import Mirror
-from tests.public.conftest import HOME, OLYMPIA, TACOMA
+from tests.public_pages.conftest import HOME, OLYMPIA, TACOMA
 
 
 def link_for(group, email, secret="test-secret"):
@@ -89,3 +89,11 @@ def test_mail_gets_the_rfc_8058_headers(network):
                                        "ann@example.org")
     assert headers["List-Unsubscribe"].startswith("<https://act.example/u/")
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_an_unsubscribe_link_shows_no_email_even_to_someone_who_decodes_it():
+    token = unsubscribe.token("a secret", "Tacoma RESULTS", "Ann.Lee@Example.org")
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    assert b"ann" not in raw.lower() and "ann" not in token.lower()
+    assert unsubscribe.read("a secret", token) == unsubscribe.Leaving("Tacoma RESULTS", "ann.lee@example.org")
+    assert unsubscribe.read("another secret", token) is None
