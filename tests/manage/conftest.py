@@ -83,4 +83,5 @@ def stack(manager_network, settings_overrides, redis_url, localsheets):
         except ProcessLookupError:
             pass
         server.shutdown()
+        server.server_close()
         thread.join(5)
