@@ -32,7 +32,7 @@ def figures(stack, group):
     return row["referrer"], row["owed"], row["shared"]
 
 
-def test_run_now_goes_in_the_worker_and_the_page_polls_until_the_new_figures_are_shown(stack, client):
+def test_run_now_goes_in_the_worker_and_the_page_polls_until_the_new_figures_are_shown(stack, client, localsheets):
     intake.accept(stack.redis, signature("ann@example.net", CODES[TACOMA]))
     intake.accept(stack.redis, signature("bo@example.net", CODES[OLYMPIA]))
     stack.tick()
@@ -56,6 +56,15 @@ def test_run_now_goes_in_the_worker_and_the_page_polls_until_the_new_figures_are
     cells = [td.get_text(strip=True) for td in history.find_all("td")]
     # Trigger, shares, deliveries, referrals (R11: each joined its referrer's list), outcome.
     assert cells[1:] == ["manual", "2", "0", "2", "ok"]
+    # Each sponsor's figures after the run are the day's point of its chart, with the numbers beside it.
+    page = BeautifulSoup(client.get("/manage/actions/fund-nutrition").data, "html.parser")
+    chart = page.find("figcaption", string=f"{TACOMA}: referred, owed and shared").find_parent("figure")
+    assert [td.get_text() for td in chart.find("tbody").find_all("tr")[-1].find_all("td")] == ["1", "0", "1"]
+    from services import run_history
+
+    localsheets.reset()
+    assert run_history.refresh(stack.network.workbook, stack.redis) is None  # recorded already: no read
+    assert localsheets.log()["total"] == 0
 
 
 def test_preview_shows_who_would_go_where_and_by_which_rule_and_writes_nothing(stack, client):
