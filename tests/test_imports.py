@@ -57,8 +57,10 @@ def test_a_10000_row_import_counts_exactly_lands_in_one_plan_and_adds_nothing_th
     localsheets.reset()
     imports.land(first, open_list)
     counts = localsheets.log()["counts"]
-    # One plan: one batchUpdate (the ZIPs filled) and one append (the new rows).
-    assert (counts["values.batchUpdate"], counts["values.append"]) == (1, 1), counts
+    # One plan: the blanks filled in one write down their column tags, the new rows added and
+    # tagged in one batch, their tags taken off in another (the write path's constant).
+    assert (counts["values.batchUpdateByDataFilter"], counts["spreadsheets.batchUpdate"]) == (1, 2), counts
+    assert "values.append" not in counts and "values.batchUpdate" not in counts, counts
     people = members_of(localsheets, sheet_id)
     assert len(people) == 9650
     by_email = {p["Email"].lower(): p for p in people}
