@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from services import links
-from tests.conftest import AccessibilityCheck
 from tests.test_alert_pages import network  # noqa: F401  (the fixture: eight people, one live action)
 
 BIN = Path(sys.executable).parent
@@ -36,50 +35,10 @@ def run_worker(redis_url, localsheets, sheet_id, mail_sink):
     assert done.returncode == 0, done.stderr.decode()[-2000:]
 
 
-@pytest.fixture
-def page_without_js_through_many_pages(chromium):
-    """A phone with JavaScript off, for a flow of many pages: each document is kept as it
-    arrives (a browser drops a page's body once it navigates away), then checked by axe-core."""
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
-    shown = []
-
-    def keep(route):
-        if route.request.resource_type != "document":
-            return route.continue_()
-        response = route.fetch(max_redirects=0)
-        if response.ok and "text/html" in response.headers.get("content-type", ""):
-            shown.append((route.request.url, response.body()))
-        return route.fulfill(response=response)
-
-    context.route("**/*", keep)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-    checking = chromium.new_context(viewport={"width": 390, "height": 844})
-    check = AccessibilityCheck(checking)
-    page = checking.new_page()
-    try:
-        for url, body in shown:
-            html = re.sub(rb"<script\b[^>]*>.*?</script>", b"", body, flags=re.S)
-            page.route(url, serve(html))
-            page.goto(url)
-            page.evaluate("() => window.__actnetAxeCheck()")
-            page.unroute(url)
-        check.finish(page)
-    finally:
-        checking.close()
-
-
-def serve(html):
-    """A route handler answering with this HTML (one argument: Playwright passes only the route)."""
-    return lambda route: route.fulfill(body=html, content_type="text/html")
-
-
 @pytest.fixture(params=["js", "no-js"])
 def phone(request):
     """A phone-sized page, with JavaScript on and off; every page it shows is checked by axe-core."""
-    name = "page" if request.param == "js" else "page_without_js_through_many_pages"
+    name = "page" if request.param == "js" else "page_without_js"
     return request.getfixturevalue(name), request.param == "js"
 
 
