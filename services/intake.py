@@ -4,8 +4,10 @@
 submission an id and, in one atomic Redis call, queues it, counts its
 activist among the action's signers and shows the person in the mirror (the
 thank-you page's count and the dashboard's new person are right at once). No
-Google call. The same call schedules a flush a couple of seconds later, so a
-signature reaches the sheet in seconds rather than at the next 15-second flush.
+Google call. The same call says whether a flush is already scheduled for the
+next couple of seconds; the first signature of each window schedules one, so
+a signature reaches the sheet in seconds rather than at the next 15-second
+flush, and the others pay nothing for it.
 
 The flush (services/intake_flush.py) turns what is queued into write plans:
 the Submissions journal, the home group's Members (R1), Share All deliveries
@@ -18,7 +20,7 @@ import secrets
 from datetime import datetime, timezone
 
 import redis as redis_lib
-from rq.job import JobStatus
+from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
 
 from services import mirror as mirror_keys
@@ -33,6 +35,7 @@ OPEN_FOR = {"web": "Live", "api": "Live", "paper": "Live,Closed"}
 NUDGE_SECONDS = 2  # how long after a signature its flush starts, at most
 ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: an id is read aloud at a help desk
 SOURCE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 LIMITS = {"first_name": 100, "last_name": 100, "zip": 20, "referrer_code": 100}
 ANSWER_LIMIT = 2000
 
@@ -52,8 +55,9 @@ class Accepted:
 
 
 def new_id(length=14):
-    """A random id, safe in a URL and in a cell (never starts with a formula trigger): ~70 bits."""
-    return "".join(secrets.choice(ID_ALPHABET) for _ in range(length))
+    """A random id, safe in a URL and in a cell (never starts with a formula trigger): 70 bits."""
+    # 32 letters: each random byte modulo 32 picks one without bias (256 = 8 x 32).
+    return "".join(ID_ALPHABET[b % 32] for b in secrets.token_bytes(length))
 
 
 def _clean_text(value):
@@ -62,7 +66,7 @@ def _clean_text(value):
     if not isinstance(value, str):
         value = str(value)
     # Control characters other than tab and newline have no business in a name.
-    return "".join(ch for ch in value if ch in "\t\n" or ord(ch) >= 32).strip()
+    return CONTROL.sub("", value).strip()
 
 
 def validate(submission):
@@ -120,7 +124,7 @@ def validate(submission):
             "subscribe": subscribe, "via": via, "answers": answers, "shown_to": shown_to}
 
 
-# KEYS: pending, signers, action, home list, home overlay
+# KEYS: pending, signers, action, home list, home overlay, this window's flush job
 # ARGV: submission, email, open statuses, answered questions, new person, subscribe, now
 _ACCEPT = """
 local raw = redis.call('GET', KEYS[3])
@@ -159,27 +163,37 @@ elseif ARGV[6] == '1' then
     redis.call('HSET', KEYS[5], ARGV[2], cjson.encode(entry))
   end
 end
-return {n, ''}
+return {n, '', redis.call('EXISTS', KEYS[6])}
 """
 _ACCEPT_SHA = None
 
 
-def _schedule_flush(pipe, connection, now):
-    """Put a flush job in the RQ scheduler's registry, inside the caller's pipeline.
+def _flush_window(now):
+    """The moment the flush for a signature taken `now` runs: the end of its NUDGE_SECONDS window."""
+    return (int(now.timestamp()) // NUDGE_SECONDS + 1) * NUDGE_SECONDS
 
-    One job per NUDGE_SECONDS window (its id names the window), however many
-    signatures arrive in it. Written here rather than with `enqueue_at`,
-    whose registry write leaves the pipeline and costs a round trip of its own.
+
+def _flush_job_id(at):
+    return f"intake-flush-{at}"
+
+
+def _schedule_flush(connection, at):
+    """Put the flush job for the window ending at `at` in the RQ scheduler's registry.
+
+    Called by the first signature of a window (the accept script saw no job for
+    it). Two processes racing here write the same job id, so the window still
+    has one flush. If this process dies before it runs, the signature waits
+    for the 15-second flush instead: it is already safe in Redis.
     """
-    window = int(now.timestamp()) // NUDGE_SECONDS + 1
-    at = window * NUDGE_SECONDS
     queue = worker_queue.queue(connection)
-    job = queue.create_job("services.schedule.flush_outbox", job_id=f"intake-flush-{at}", result_ttl=60,
+    job = queue.create_job("services.schedule.flush_outbox", job_id=_flush_job_id(at), result_ttl=60,
                            failure_ttl=300, timeout=600, status=JobStatus.SCHEDULED,
                            description="write new signatures to the sheet")
-    pipe.sadd(queue.redis_queues_keys, queue.key)
-    job.save(pipeline=pipe)
-    pipe.zadd(ScheduledJobRegistry(queue=queue).key, {job.id: at})
+    with connection.pipeline(transaction=True) as pipe:
+        pipe.sadd(queue.redis_queues_keys, queue.key)
+        job.save(pipeline=pipe)
+        pipe.zadd(ScheduledJobRegistry(queue=queue).key, {job.id: at})
+        pipe.execute()
 
 
 def accept(redis, submission, *, now=None):
@@ -199,24 +213,23 @@ def accept(redis, submission, *, now=None):
     person = {"email": email, "first_name": clean["first_name"] or None, "last_name": clean["last_name"] or None,
               "zip": clean["zip"] or None, "status": "subscribed" if clean["subscribe"] else "unsubscribed",
               "source": f"action {slug}", "joined": now.date().isoformat(), "new": True, "at": now.timestamp()}
+    flush_at = _flush_window(now)
     keys = [PENDING, mirror_keys.signers_key(slug), mirror_keys.action_key(slug),
-            mirror_keys.list_key(mirror_keys.HOME), mirror_keys.overlay_key(mirror_keys.HOME)]
+            mirror_keys.list_key(mirror_keys.HOME), mirror_keys.overlay_key(mirror_keys.HOME),
+            Job.key_for(_flush_job_id(flush_at))]
     args = [json.dumps(record, separators=(",", ":")), email, OPEN_FOR[clean["via"]],
             json.dumps(answered), json.dumps(person, separators=(",", ":")), "1" if clean["subscribe"] else "0",
             now.timestamp()]
-    result = None
-    for _ in range(2):
+    for attempt in range(2):
         if _ACCEPT_SHA is None:
             _ACCEPT_SHA = redis.script_load(_ACCEPT)  # once per process, and after a Redis restart
-        with redis.pipeline(transaction=True) as pipe:
-            pipe.evalsha(_ACCEPT_SHA, len(keys), *keys, *args)
-            _schedule_flush(pipe, redis, now)
-            result = pipe.execute(raise_on_error=False)[0]
-        if not isinstance(result, redis_lib.exceptions.NoScriptError):
+        try:
+            result = redis.evalsha(_ACCEPT_SHA, len(keys), *keys, *args)
             break
-        _ACCEPT_SHA = None  # Redis restarted and forgot the script: load it and try again
-    if isinstance(result, Exception):
-        raise result
+        except redis_lib.exceptions.NoScriptError:
+            _ACCEPT_SHA = None  # Redis restarted and forgot the script: load it and try again
+            if attempt:
+                raise
     code, detail = int(result[0]), result[1].decode() if isinstance(result[1], bytes) else result[1]
     if code == -1:
         raise Invalid({"action": "This action was not found."})
@@ -226,6 +239,8 @@ def accept(redis, submission, *, now=None):
     if code == -3:
         missing = json.loads(detail)
         raise Invalid({"answers": "Please answer: " + "; ".join(f"“{q}”" for q in missing) + "."})
+    if not result[2]:
+        _schedule_flush(redis, flush_at)
     return Accepted(sid, code)
 
 

@@ -82,6 +82,39 @@ def test_required_questions_and_closed_actions_are_refused(network, redis_conn):
     assert intake.accept(redis_conn, signature("a@example.org", action="old", via="paper")).id
 
 
+def test_the_first_signature_of_a_window_schedules_its_flush_and_the_rest_pay_nothing(network, redis_conn):
+    from datetime import datetime, timedelta, timezone
+
+    from rq.job import Job
+    from rq.registry import ScheduledJobRegistry
+
+    from services import worker_queue
+
+    scheduled = ScheduledJobRegistry(queue=worker_queue.queue(redis_conn))
+    now = datetime(2026, 11, 25, 12, 0, 0, 500_000, tzinfo=timezone.utc)
+    window_end = int(now.timestamp()) + intake.NUDGE_SECONDS
+
+    for n in range(5):
+        intake.accept(redis_conn, signature(f"p{n}@example.org"), now=now + timedelta(milliseconds=100 * n))
+    assert scheduled.get_job_ids() == [f"intake-flush-{window_end}"]
+    assert redis_conn.zscore(scheduled.key, f"intake-flush-{window_end}") == window_end
+    assert Job.fetch(f"intake-flush-{window_end}", connection=redis_conn).func_name == "services.schedule.flush_outbox"
+
+    # The job gone before the window ends (Redis lost it): the next signature schedules it again.
+    Job.fetch(f"intake-flush-{window_end}", connection=redis_conn).delete()
+    assert scheduled.get_job_ids() == []
+    intake.accept(redis_conn, signature("again@example.org"), now=now + timedelta(milliseconds=900))
+    assert scheduled.get_job_ids() == [f"intake-flush-{window_end}"]
+
+    # A refused signature schedules nothing; the next window's first one schedules the next flush.
+    later = now + timedelta(seconds=intake.NUDGE_SECONDS)
+    with pytest.raises(intake.Invalid):
+        intake.accept(redis_conn, signature("late@example.org", action="old"), now=later)
+    assert scheduled.get_job_ids() == [f"intake-flush-{window_end}"]
+    intake.accept(redis_conn, signature("next@example.org"), now=later)
+    assert scheduled.get_job_ids() == [f"intake-flush-{window_end}", f"intake-flush-{window_end + intake.NUDGE_SECONDS}"]
+
+
 def test_signatures_count_distinct_activists_read_your_writes(network, redis_conn):
     wb, open_other, _ = network
     assert intake.accept(redis_conn, signature("a@example.org")).signatures == 1
