@@ -1,8 +1,9 @@
 """actnet's web application: `create_app()` for tests and tools, `app` for gunicorn."""
+import gc
 import os
 import secrets
 
-from flask import Flask, g, render_template
+from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
 from services.config import Settings
@@ -91,10 +92,12 @@ def create_app(test_config=None):
 
     @app.context_processor
     def template_globals():
-        # A page rendered before csp_nonce ran (a CSRF refusal, say) still gets a nonce.
-        return {"csp_nonce": g.setdefault("csp_nonce", secrets.token_urlsafe(16)), "settings": app.config["SETTINGS"]}
+        return {"csp_nonce": protection.csp_nonce(), "settings": app.config["SETTINGS"]}
 
     return app
 
 
 app = create_app()
+# What is loaded at start lives as long as the process: keeping it out of the
+# collector's full passes spares each worker a ~50 ms pause every few thousand requests.
+gc.freeze()

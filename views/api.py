@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, g, render_template, request, url_f
 from services import api_keys, intake, openapi, osdi, signature_index
 from services.api_directory import Directory
 from views import redis_connection, settings
-from views.protection import csrf, limiter
+from views.protection import csrf, limiter, rate_limited
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # a key in a header, not a cookie: nothing for a CSRF token to protect
@@ -28,8 +28,8 @@ def key_for_limit():
 
 
 def limited(view):
-    view = limiter.limit(lambda: settings().ratelimit_per_api_key, key_func=key_for_limit)(view)
-    return limiter.limit(PER_ADDRESS)(view)
+    return rate_limited(limiter.limit(PER_ADDRESS),
+                        limiter.limit(lambda: settings().ratelimit_per_api_key, key_func=key_for_limit))(view)
 
 
 def hal(document, status=200):

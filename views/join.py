@@ -13,7 +13,7 @@ from services import joining, phones, schema
 from services.roster import Roster
 from views import redis_connection, settings
 from views.forms import PublicForm, email_address, postal_code
-from views.protection import csrf, limiter
+from views.protection import csrf, limiter, rate_limited
 
 bp = Blueprint("join", __name__)
 NOT_SAVED = "Your details could not be saved just now. Please press Join again in a minute."
@@ -73,7 +73,7 @@ def join_page():
 
 @bp.post("/join")
 @csrf.exempt  # its token is checked by the form itself (views/protection.PublicFormCSRF)
-@limiter.limit(lambda: settings().ratelimit_per_address, methods=["POST"])
+@rate_limited(limiter.limit(lambda: settings().ratelimit_per_address, methods=["POST"]))
 def join_network():
     """Add the person to Members (Source join), or update their row if they are already there."""
     form = JoinForm("join")

@@ -17,7 +17,7 @@ from services import health, intake, unsubscribe
 from services.mirror import Mirror
 from views import htmx, redis_connection, settings, sheets_probe
 from views.forms import UnsubscribeForm, sign_form
-from views.protection import csrf, limiter
+from views.protection import csrf, limiter, rate_limited
 
 bp = Blueprint("public", __name__)
 
@@ -153,8 +153,8 @@ def action_page(slug):
 
 @bp.post("/a/<slug>")
 @csrf.exempt  # its token is checked by the form itself (views/protection.PublicFormCSRF)
-@limiter.limit(per_address, methods=["POST"])
-@limiter.limit(per_action, key_func=action_key, methods=["POST"])
+@rate_limited(limiter.limit(per_address, methods=["POST"]),
+              limiter.limit(per_action, key_func=action_key, methods=["POST"]))
 def sign_action(slug):
     """Take a signature: to intake (one Redis call), then to the thank-you page."""
     action, sponsors = open_action(slug, recent=True)
@@ -287,7 +287,7 @@ def unsubscribe_page(token):
 
 @bp.post("/u/<token>")
 @csrf.exempt  # the button's token is checked by its form; a one-click POST carries none (RFC 8058)
-@limiter.limit(per_address, methods=["POST"], exempt_when=one_click)
+@rate_limited(limiter.limit(per_address, methods=["POST"], exempt_when=one_click))
 def unsubscribe_post(token):
     """Unsubscribe from that one list: by the button, or by a mail client's one-click POST."""
     leaving = leaving_for(token)
