@@ -27,6 +27,12 @@ from wtforms.validators import ValidationError
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 
+ALWAYS = (
+    ("X-Content-Type-Options", "nosniff"),
+    # No address leaves for another site; our own POSTs keep their Origin (see same_site_post).
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
 # A phone tab stays open for hours; past this a public form is shown again.
 PUBLIC_FORM_HOURS = 12
 
@@ -114,14 +120,15 @@ def _security_headers(response):
     headers.setdefault("Content-Security-Policy", (
         f"default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data:; "
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"))
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    # No address leaves for another site; our own POSTs keep their Origin (see same_site_post).
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
+    for name, value in ALWAYS:
+        headers.setdefault(name, value)
     if current_app.config["SETTINGS"].production:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     # htmx reads HX-Request and HX-Target; a response that depends on them must say so.
-    response.vary.update(("HX-Request", "HX-Target"))
+    if "Vary" in headers:
+        response.vary.update(("HX-Request", "HX-Target"))
+    else:
+        headers["Vary"] = "HX-Request, HX-Target"
     return response
 
 
