@@ -14,14 +14,18 @@ GROUPS = [("Seattle RESULTS", "Maria Lopez", "maria@example.org"),
           ("Olympia Faith Network", "Tom Berg", "tom@example.org")]
 
 
-def fill_demo(workbook, seed=7):
-    """Add the demo rows to a workbook whose Members tab is empty; refuse otherwise."""
+def fill_demo(workbook, seed=7, now=None):
+    """Add the demo rows to a workbook whose Members tab is empty; refuse otherwise.
+
+    Dated back from `now` (this hour unless given), so the dashboard's 14-day
+    charts and the next alert date show something on the day it is made.
+    """
     init_workbook(workbook)
     snap = workbook.snapshot(["Members"])
     if snap["Members"].rows:
         return "The workbook already has members; the demo only fills an empty one."
     rng = random.Random(seed)
-    now = datetime(2026, 11, 2, 17, 0, tzinfo=timezone.utc)
+    now = now or datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
     plan = WritePlan()
     for name, contact, email in GROUPS:
         plan.append("Groups", {"Name": name, "Contact name": contact, "Contact email": email,

@@ -1,5 +1,5 @@
 """The mirror: pages read Redis, never Google; a refresh reads the sheet once."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -192,3 +192,10 @@ def test_make_runs_redis_keeps_an_append_only_file_fsynced_every_second(tmp_path
         assert server.config_get("maxmemory-policy") == {"maxmemory-policy": "noeviction"}
     finally:
         server.shutdown()
+
+
+def test_the_demo_is_dated_back_from_today_so_its_charts_show_the_last_two_weeks(demo):
+    today = datetime.now(timezone.utc)
+    at = [r["At"] for r in demo.snapshot(["Submissions"])["Submissions"].rows]
+    assert len(at) == 300 and all(today - timedelta(days=20) < a <= today for a in at)
+    assert sum(a > today - timedelta(days=14) for a in at) > 150
