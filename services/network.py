@@ -1,4 +1,5 @@
 """The people on the lists, and the sheet as managers leave it, checked between runs."""
+import json
 from datetime import datetime, timezone
 
 from services import activity, figures, schema
@@ -15,7 +16,7 @@ SEEDED = "actnet:intake:signers-seeded"  # actions whose signers set holds the w
 
 
 class StatusMemory:
-    """The Status the app last saw or wrote for each person of one list, kept in Redis.
+    """Each person's Status and Status changed on one list as the sheet check last saw them, in Redis.
 
     Without it a hand-typed "unsubscribed" could not be told from one the app
     wrote itself.
@@ -26,16 +27,30 @@ class StatusMemory:
         self.key = STATUS_KEY.format(tab=tab)
 
     def load(self):
-        return {k.decode(): v.decode() for k, v in self.redis.hgetall(self.key).items()}
+        """email -> (Status, Status changed as the cell read); the stamp is None when not known."""
+        return {k.decode(): _seen(v.decode()) for k, v in self.redis.hgetall(self.key).items()}
 
-    def save(self, statuses):
-        if statuses:
-            self.redis.hset(self.key, mapping=statuses)
+    def save(self, seen):
+        if seen:
+            self.redis.hset(self.key, mapping={email: json.dumps(pair) for email, pair in seen.items()})
+
+
+def _seen(text):
+    if text.startswith("["):
+        status, stamp = json.loads(text)
+        return status, stamp
+    return text, None  # kept before stamps were remembered
 
 
 def notice_status_changes(tab_data, remembered, now):
-    """Status rule (workbook.md): a Status that differs from what the app last saw
-    was set by a manager; stamp Status changed and remember it as the person's choice.
+    """Status rule (workbook.md): a Status set by a manager is stamped with Status
+    changed and is the person's own choice from then on.
+
+    actnet writes Status only on an event, and always with a new Status changed
+    (an unsubscribe, a re-subscribe by R8 or R14(d), /join). So a Status that
+    differs from the one last seen while its Status changed does not was typed
+    by hand: it is stamped now. One that came with a new stamp is actnet's own
+    and is only remembered, however late the check sees it.
 
     Pure: returns (plan, what to remember). A person seen for the first time is
     only remembered.
@@ -46,11 +61,13 @@ def notice_status_changes(tab_data, remembered, now):
         if "Status" in row.unreadable:
             continue
         email, status = row["Email"], row["Status"] or ""
+        stamp = str(row.raw.get("Status changed", ""))
         before = remembered.get(email)
-        if before is not None and before != status:
+        if before is not None and before[0] != status and before[1] in (None, stamp):
             plan.update(tab_data.tab.name, (email,), **{"Status changed": now})
-        if before != status:
-            seen[email] = status
+            stamp = None  # the stamp as the sheet will show it is learnt at the next check
+        if before != (status, stamp):
+            seen[email] = (status, stamp)
     return plan, seen
 
 

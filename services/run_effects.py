@@ -52,7 +52,6 @@ def journal_key(row):
 class ListEffects:
     """What one spreadsheet's lists need so that they show the journal's shares and referrals."""
     plan: WritePlan
-    resubscribed: dict  # tab -> {email: "subscribed"}, for the Status memory
     runs: set  # the runs whose rows these effects complete
 
 
@@ -78,7 +77,7 @@ def list_effects(net, rows):
             blocked[run_id] = f"{group}: {net.unreadable.get(group, 'its list was not read')}"
             continue
         place = net.places[group]
-        effects = by_book.setdefault(place.sheet_id, ListEffects(WritePlan(), {}, set()))
+        effects = by_book.setdefault(place.sheet_id, ListEffects(WritePlan(), set()))
         effects.runs.add(run_id)
         tab = net.lists[group]
         email = row["Email"]
@@ -94,9 +93,9 @@ def list_effects(net, rows):
             effects.plan.append(place.tab, _new_list_row(email, kind, slug, at, latest[slug].get(email)))
         elif on_list["Status"] == "unsubscribed" and "Status" not in on_list.unreadable and (
                 on_list["Status changed"] is None or on_list["Status changed"] < at):
-            # R14(d): they left before taking the action, so the share may add them again.
+            # R14(d): they left before taking the action, so the share may add them again. The
+            # new Status changed tells the sheet check this Status is actnet's, not a manager's.
             effects.plan.update(place.tab, (on_list["Email"],), Status="subscribed", **{"Status changed": at})
-            effects.resubscribed.setdefault(place.tab, {})[on_list["Email"]] = "subscribed"
     return by_book, blocked
 
 

@@ -61,3 +61,49 @@ def test_the_scheduled_check_runs_on_the_worker(open_workbook, localsheets, shee
     job = queue.enqueue(schedule.check_sheet)
     SimpleWorker([queue], connection=redis_conn).work(burst=True)
     assert job.return_value() == {"problems": 1, "status_changes": 0, "figures_fixed": 0, "row_tags_swept": 0}
+
+
+def test_statuses_actnet_writes_are_its_own_and_a_hand_typed_one_is_stamped(localsheets, redis_conn):
+    from services import intake, intake_flush, mirror_refresh, unsubscribe
+    from tests.intake_helpers import make_network, signature, workbook
+
+    home, _ = make_network(localsheets.url)
+    wb = workbook(localsheets.url, home)
+    mirror_refresh.refresh(redis_conn, wb, force=True)
+    assert check_sheet(wb, redis_conn, now=datetime(2026, 11, 1, tzinfo=timezone.utc))["status_changes"] == 0
+
+    # Sam leaves through the link in an email; Una, who had left, signs with the box ticked (R8).
+    left = datetime(2026, 11, 2, 8, tzinfo=timezone.utc)
+    assert unsubscribe.unsubscribe(redis_conn, unsubscribe.Leaving("Seattle RESULTS", "sam@example.org"), now=left)
+    intake.accept(redis_conn, signature("una@example.org"))
+    signed = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)
+    intake_flush.flush(redis_conn, wb, lambda sheet_id: workbook(localsheets.url, sheet_id), now=signed)
+
+    def members():
+        return {r["Email"]: r for r in wb.snapshot(["Members"])["Members"].rows}
+
+    assert check_sheet(wb, redis_conn, now=datetime(2026, 11, 2, 10, tzinfo=timezone.utc))["status_changes"] == 0
+    assert (members()["sam@example.org"]["Status"], members()["sam@example.org"]["Status changed"]) == (
+        "unsubscribed", left)
+    assert (members()["una@example.org"]["Status"], members()["una@example.org"]["Status changed"]) == (
+        "subscribed", signed)
+
+    # Maria puts Sam back by hand ("he asked to stay"): that one is stamped, once.
+    members_tab = wb.snapshot(["Members"])["Members"]
+    column = chr(ord("A") + members_tab.positions["Status"])
+    put(localsheets, home, f"Members!{column}{members()['sam@example.org'].number}", [["subscribed"]])
+    evening = datetime(2026, 11, 2, 18, tzinfo=timezone.utc)
+    assert check_sheet(wb, redis_conn, now=evening)["status_changes"] == 1
+    assert members()["sam@example.org"]["Status changed"] == evening
+    assert members()["una@example.org"]["Status changed"] == signed
+    assert check_sheet(wb, redis_conn, now=datetime(2026, 11, 3, tzinfo=timezone.utc))["status_changes"] == 0
+
+
+def test_a_status_remembered_without_its_stamp_is_still_read(redis_conn):
+    from services.network import StatusMemory
+
+    memory = StatusMemory(redis_conn, "Members")
+    redis_conn.hset(memory.key, "ann@example.org", "subscribed")  # as kept before stamps were remembered
+    memory.save({"bob@example.org": ("unsubscribed", "2026-11-02 09:30:00")})
+    assert memory.load() == {"ann@example.org": ("subscribed", None),
+                             "bob@example.org": ("unsubscribed", "2026-11-02 09:30:00")}
