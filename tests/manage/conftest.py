@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from app import create_app
 from services import links
 from tests.conftest import free_port
 from tests.public_pages.conftest import CODES, HOME, OLYMPIA, SPOKANE, TACOMA, Network, fill_network, settings_from
@@ -54,11 +53,11 @@ class Stack:
 
 
 @pytest.fixture
-def stack(manager_network, settings_overrides, redis_url, localsheets):
+def stack(manager_network, make_app, redis_url, localsheets):
     """The app on a real port (its links name that port) and an `rq worker` with its scheduler."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    app = create_app({**settings_overrides, "base_url": url})
+    app = make_app(base_url=url)  # closed (its Redis connections) after the test
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", port, app, threaded=True)
