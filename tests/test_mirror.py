@@ -9,10 +9,13 @@ from services.mirror import Mirror
 from services.plan import WritePlan
 
 
+DEMO_MADE = datetime(2026, 11, 2, 17, 0, tzinfo=timezone.utc)
+
+
 @pytest.fixture
 def demo(open_workbook):
     wb = open_workbook(tabs=(), attempts=3)
-    fill_demo(wb)
+    fill_demo(wb, now=DEMO_MADE)
     return wb
 
 
@@ -194,8 +197,10 @@ def test_make_runs_redis_keeps_an_append_only_file_fsynced_every_second(tmp_path
         server.shutdown()
 
 
-def test_the_demo_is_dated_back_from_today_so_its_charts_show_the_last_two_weeks(demo):
+def test_the_demo_is_dated_back_from_today_so_its_charts_show_the_last_two_weeks(open_workbook):
+    wb = open_workbook(tabs=(), attempts=3)
+    fill_demo(wb)
     today = datetime.now(timezone.utc)
-    at = [r["At"] for r in demo.snapshot(["Submissions"])["Submissions"].rows]
+    at = [r["At"] for r in wb.snapshot(["Submissions"])["Submissions"].rows]
     assert len(at) == 300 and all(today - timedelta(days=20) < a <= today for a in at)
     assert sum(a > today - timedelta(days=14) for a in at) > 150
