@@ -188,6 +188,7 @@ class Mirror:
             pipe.hvals(overlay_key(HOME))
             raw, overlay = pipe.execute()
         counts = json.loads(raw) if raw else {"members": 0, "subscribed": 0, "unsubscribed": 0}
+        this_month = datetime.now(timezone.utc).strftime("%Y-%m")
         for entry in overlay:
             change = json.loads(entry)
             if change.get("new"):
@@ -195,6 +196,8 @@ class Mirror:
                 status = change.get("status")
                 if status in ("subscribed", "unsubscribed"):
                     counts[status] = counts.get(status, 0) + 1
+                if str(change.get("joined") or "").startswith(this_month):
+                    counts["new_this_month"] = counts.get("new_this_month", 0) + 1
         return counts
 
     def co_leaders(self):

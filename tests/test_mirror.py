@@ -64,19 +64,21 @@ def test_reads_stay_at_two_a_minute_whatever_asks(demo, redis_conn, localsheets,
 def test_what_intake_accepts_shows_at_once(demo, redis_conn, settings):
     mirror_refresh.refresh(redis_conn, demo, settings=settings, force=True)
     mirror = Mirror(redis_conn)
-    before = mirror.counts()["members"]
+    before = mirror.counts()
     accepted = intake.accept(redis_conn, {
         "action": "protect-snap", "email": " Zed@Example.ORG", "first_name": "Zed", "last_name": "Ng",
         "zip": "98101", "subscribe": True, "via": "web", "answers": [], "shown_to": []})
     assert accepted.signatures >= 1 and accepted.id
     assert mirror.member("zed@example.org")["first_name"] == "Zed"
-    assert mirror.counts()["members"] == before + 1
+    after = mirror.counts()
+    assert (after["members"], after["subscribed"], after["new_this_month"]) == (
+        before["members"] + 1, before["subscribed"] + 1, before["new_this_month"] + 1)
     assert mirror.freshness()["outbox_depth"] >= 1
     again = intake.accept(redis_conn, {
         "action": "protect-snap", "email": "zed@example.org", "first_name": "Zed", "last_name": "Ng",
         "zip": "98101", "subscribe": False, "via": "web"})
     assert again.signatures == accepted.signatures  # distinct activists
-    assert mirror.counts()["members"] == before + 1
+    assert mirror.counts()["members"] == before["members"] + 1
 
 
 def test_intake_refuses_in_the_persons_words(demo, redis_conn, settings):
