@@ -42,10 +42,12 @@ def fill_demo(workbook, seed=7, now=None):
             "Ladder stage": rng.choices(schema.LADDER, weights=[30, 25, 15, 10, 5, 2])[0],
             "Status": "subscribed" if rng.random() < 0.92 else "unsubscribed", "Source": "import",
             "Joined": (now - timedelta(days=rng.randrange(30, 700))).date(), "Id": f"m{i:03d}"})
-    actions = [("Fund global nutrition", "fund-nutrition", "Proportional"),
-               ("Protect SNAP in the Farm Bill", "protect-snap", "Share All")]
-    for title, slug, mode in actions:
-        plan.append("Actions", {"Title": title, "Ask": f"Ask your members of Congress to {title.lower()}.",
+    actions = [("Fund global nutrition", "fund-nutrition", "Proportional",
+                "Ask your members of Congress to fund nutrition for mothers and young children worldwide."),
+               ("Protect SNAP in the Farm Bill", "protect-snap", "Share All",
+                "Ask your members of Congress to protect SNAP in the Farm Bill.")]
+    for title, slug, mode, ask in actions:
+        plan.append("Actions", {"Title": title, "Ask": ask,
                                 "Status": "Live", "Mode": mode, "Slug": slug, "Created": now - timedelta(days=20)})
         for name, _, _ in GROUPS[1:]:
             plan.append("Sponsors", {"Action": slug, "Group": name, "Status": "Active",
@@ -53,7 +55,7 @@ def fill_demo(workbook, seed=7, now=None):
                                      "Referrer code": f"{name.lower().split()[0]}-{slug[:4]}"})
     count = 0
     for n in range(300):
-        title, slug, _ = rng.choice(actions)
+        title, slug, *_ = rng.choice(actions)
         email = rng.choice(people) if rng.random() < 0.4 else f"signer{n}@example.net"
         code = rng.choice([None, None, f"tacoma-{slug[:4]}", f"olympia-{slug[:4]}"])
         plan.append("Submissions", {
