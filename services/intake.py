@@ -15,6 +15,7 @@ the Submissions journal, the home group's Members (R1), Share All deliveries
 """
 import dataclasses
 import json
+import logging
 import re
 import secrets
 from datetime import datetime, timezone
@@ -26,6 +27,8 @@ from rq.registry import ScheduledJobRegistry
 from services import mirror as mirror_keys
 from services import schema, worker_queue
 from services.outbox import Outbox
+
+log = logging.getLogger(__name__)
 
 PENDING = "actnet:intake:pending"
 PROCESSING = "actnet:intake:processing"
@@ -197,7 +200,7 @@ def _schedule_flush(connection, at):
 
 
 def accept(redis, submission, *, now=None):
-    """Take a submission: one Redis round trip, no Google call. Returns Accepted.
+    """Take a submission: one Redis round trip (two for a window's first), no Google call. Returns Accepted.
 
     Raises Invalid (field -> message) for input the person can fix, including
     an action that is unknown or not taking signatures and a required question
@@ -240,7 +243,12 @@ def accept(redis, submission, *, now=None):
         missing = json.loads(detail)
         raise Invalid({"answers": "Please answer: " + "; ".join(f"“{q}”" for q in missing) + "."})
     if not result[2]:
-        _schedule_flush(redis, flush_at)
+        try:
+            _schedule_flush(redis, flush_at)
+        except redis_lib.RedisError as exc:
+            # The signature is taken: saying otherwise would have the person sign twice.
+            # It reaches the sheet with the 15-second flush instead.
+            log.warning("intake: the flush for %s was not scheduled (%s)", _flush_job_id(flush_at), exc)
     return Accepted(sid, code)
 
 

@@ -115,6 +115,22 @@ def test_the_first_signature_of_a_window_schedules_its_flush_and_the_rest_pay_no
     assert scheduled.get_job_ids() == [f"intake-flush-{window_end}", f"intake-flush-{window_end + intake.NUDGE_SECONDS}"]
 
 
+def test_a_signature_is_taken_even_when_its_flush_cannot_be_scheduled(network, redis_conn, caplog):
+    from rq.registry import ScheduledJobRegistry
+
+    from services import worker_queue
+
+    wb, open_other, _ = network
+    scheduled = ScheduledJobRegistry(queue=worker_queue.queue(redis_conn)).key
+    redis_conn.set(scheduled, "not a sorted set")  # Redis refuses the scheduling (WRONGTYPE)
+    assert intake.accept(redis_conn, signature("ann@example.org")).id  # "thank you", and it is true
+    assert intake.waiting(redis_conn) == 1
+    assert "was not scheduled" in caplog.text and "ann@" not in caplog.text
+    redis_conn.delete(scheduled)
+    intake_flush.flush(redis_conn, wb, open_other)  # the 15-second flush
+    assert [r["Email"] for r in rows(wb, "Submissions")] == ["ann@example.org"]
+
+
 def test_signatures_count_distinct_activists_read_your_writes(network, redis_conn):
     wb, open_other, _ = network
     assert intake.accept(redis_conn, signature("a@example.org")).signatures == 1
