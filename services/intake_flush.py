@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 import redis as redis_lib
 
 from services import activity, intake, intake_plan, mirror_refresh, schema
-from services.network import SEEDED
+from services.network import SEEDED, StatusMemory
 from services.sheet_setup import init_workbook
 from services.sheets import SheetsError, SheetsUnavailable
 
@@ -158,6 +158,8 @@ def _plan_batch(redis, workbook, open_other, batch, now):
             if slug not in seeded and emails:
                 pipe.sadd(f"actnet:intake:signers:{slug}", *emails)
                 pipe.sadd(SEEDED, slug)
+        for tab, statuses in result.statuses.items():
+            StatusMemory(pipe, tab).save(statuses)
         pipe.delete(intake.PROCESSING)
         pipe.execute()
     return len(submissions), result.deliveries

@@ -19,6 +19,7 @@ import dataclasses
 from datetime import datetime, timezone
 
 from services import figures, modes, sharing
+from services.network import written
 from services.plan import WritePlan
 from services.workbook import update_key
 
@@ -30,6 +31,7 @@ class Batch:
     home: WritePlan  # the workbook's own plan
     others: dict  # partner spreadsheet id -> WritePlan for its Members tab
     signers: dict  # action -> every distinct activist in the journal (to seed Redis)
+    statuses: dict  # list tab -> {email: (Status, Status changed)} the plans write (services.network.StatusMemory)
     deliveries: int = 0
     problems: list = dataclasses.field(default_factory=list)
 
@@ -77,16 +79,18 @@ def _find(tab_data, key):
     return tab_data.by_key().get(update_key(tab_data.tab, key)) if tab_data.present else None
 
 
-def _join_list(plan, tab_name, tab_data, s, subscribe, now, new_id):
+def _join_list(plan, tab_name, tab_data, s, subscribe, now, new_id, statuses):
     """Put the activist on a list (R1/R7): a new row, or subscribed again if they ticked the box (R8).
 
-    Status is written with its Status changed stamp, so the sheet check knows the change for actnet's own.
+    What Status it writes goes into `statuses` too, so the sheet check knows it for actnet's own.
     """
     row = _find(tab_data, (s["email"],)) if tab_data is not None else None
     if row is None:
         plan.append(tab_name, person_row(s, subscribe, now, new_id()))
+        statuses.setdefault(tab_name, {})[s["email"]] = written("subscribed" if subscribe else "unsubscribed", now)
     elif subscribe and row["Status"] == "unsubscribed":
         plan.update(tab_name, (s["email"],), Status="subscribed", **{"Status changed": now})
+        statuses.setdefault(tab_name, {})[s["email"]] = written("subscribed", now)
 
 
 def prepare(snap, batch, *, lists, now, new_id, home_group=None):
@@ -96,7 +100,7 @@ def prepare(snap, batch, *, lists, now, new_id, home_group=None):
     TabData or None): where its list is and what it holds now.
     """
     batch = sorted(batch, key=submission_at)
-    result = Batch(WritePlan(), {}, {})
+    result = Batch(WritePlan(), {}, {}, {})
     journal = _journal(snap, batch)
     for s in batch:
         result.home.append("Submissions", submission_row(s))
@@ -106,7 +110,7 @@ def prepare(snap, batch, *, lists, now, new_id, home_group=None):
     for s in batch:
         latest[s["email"]] = s
     for email, s in latest.items():
-        _join_list(result.home, "Members", snap["Members"], s, s["subscribe"], now, new_id)
+        _join_list(result.home, "Members", snap["Members"], s, s["subscribe"], now, new_id, result.statuses)
 
     touched_actions = {s["action"] for s in batch}
     signers = figures.signatures(journal)
@@ -193,7 +197,8 @@ def _deliver(result, snap, slug, journal, shares, lists, now, new_id, home_group
         plan = result.home if sheet_id is None else result.others.setdefault(sheet_id, WritePlan())
         s = data_of.get(email) or {"email": email, "first_name": "", "last_name": "", "zip": "", "answers": [],
                                    "action": slug}
-        _join_list(plan, tab_name, data, {**s, "action": slug}, d["subscribed"], now, new_id)
+        _join_list(plan, tab_name, data, {**s, "action": slug}, d["subscribed"], now, new_id,
+                   result.statuses if sheet_id is None else {})
         row = {"At": now, "Run": None, "Action": slug, "Email": email, "Group": group, "Kind": "delivery",
                "Subscribed": d["subscribed"], "New to list": d["new_to_list"], "Why": "R7 Share All"}
         result.home.append("Shares", row)

@@ -11,6 +11,7 @@ from services import schema
 from services.audience import Person
 from services.intake import new_id
 from services.mirror import Mirror
+from services.network import StatusMemory, written
 from services.outbox import Outbox
 from services.plan import WritePlan
 from services.roster import Roster
@@ -44,6 +45,9 @@ def join(redis, joining, *, now=None):
     if before is not None and before.get("status") != "subscribed":
         plan.update(schema.MEMBERS.name, (email,), **{"Status": "subscribed", "Status changed": now})
     Outbox(redis).put(plan)
+    if before is None or before.get("status") != "subscribed":
+        # actnet's own write: the sheet check must not take it for a manager's hand.
+        StatusMemory(redis, schema.MEMBERS.name).save({email: written("subscribed", now)})
 
     seen = {"email": email, "status": "subscribed", "first_name": given.get("First name"),
             "last_name": given.get("Last name"), "zip": given.get("ZIP"), "phone": given.get("Phone"),

@@ -12,11 +12,13 @@ from services.workbook import problems_plan
 STATUS_KEY = "actnet:status:{tab}"
 MANAGED_TABS = ("Members", "Groups", "Actions", "Sponsors", "Alerts", "Co-leaders")
 JOURNAL_TABS = ("Submissions", "Shares")
+STATUS_CHANGED = schema.MEMBERS.column("Status changed")
 SEEDED = "actnet:intake:signers-seeded"  # actions whose signers set holds the whole journal
 
 
 class StatusMemory:
-    """Each person's Status and Status changed on one list as the sheet check last saw them, in Redis.
+    """Each person's Status and Status changed on one list, as the sheet check last saw
+    them or actnet last wrote them, in Redis.
 
     Without it a hand-typed "unsubscribed" could not be told from one the app
     wrote itself.
@@ -27,15 +29,21 @@ class StatusMemory:
         self.key = STATUS_KEY.format(tab=tab)
 
     def load(self):
-        """email -> (Status, Status changed as the cell read); the stamp is None when not known."""
-        return {k.decode(): _seen(v.decode()) for k, v in self.redis.hgetall(self.key).items()}
+        """email -> (Status, Status changed as the cell reads); the stamp is None when not known."""
+        return {k.decode(): _remembered(v.decode()) for k, v in self.redis.hgetall(self.key).items()}
 
     def save(self, seen):
+        """Remember email -> (Status, Status changed as the cell reads), as `written` or the check make them."""
         if seen:
-            self.redis.hset(self.key, mapping={email: json.dumps(pair) for email, pair in seen.items()})
+            self.redis.hset(self.key, mapping={email: json.dumps(list(pair)) for email, pair in seen.items()})
 
 
-def _seen(text):
+def written(status, stamp):
+    """What a list's row shows once actnet has written Status `status` with Status changed `stamp`."""
+    return status, schema.format_value(STATUS_CHANGED, stamp)
+
+
+def _remembered(text):
     if text.startswith("["):
         status, stamp = json.loads(text)
         return status, stamp
@@ -43,14 +51,17 @@ def _seen(text):
 
 
 def notice_status_changes(tab_data, remembered, now):
-    """Status rule (workbook.md): a Status set by a manager is stamped with Status
-    changed and is the person's own choice from then on.
+    """Status rule (workbook.md): a Status that differs from the one actnet last
+    wrote or saw was set by a manager; stamp Status changed and treat it as the
+    person's own choice from then on.
 
-    actnet writes Status only on an event, and always with a new Status changed
-    (an unsubscribe, a re-subscribe by R8 or R14(d), /join). So a Status that
-    differs from the one last seen while its Status changed does not was typed
-    by hand: it is stamped now. One that came with a new stamp is actnet's own
-    and is only remembered, however late the check sees it.
+    actnet writes Status only on an event (an unsubscribe, a re-subscribe by R8
+    or R14(d), /join), always with a new Status changed, and tells this memory
+    what it wrote. So a Status that differs from the memory while its Status
+    changed does not was typed by hand, and is stamped now; one that arrived
+    with a new stamp is actnet's own (written before the memory was told, or
+    after a check read the old value) and is only remembered. An import that
+    fills a blank Status writes no stamp, so that counts as the manager's hand.
 
     Pure: returns (plan, what to remember). A person seen for the first time is
     only remembered.
@@ -65,7 +76,7 @@ def notice_status_changes(tab_data, remembered, now):
         before = remembered.get(email)
         if before is not None and before[0] != status and before[1] in (None, stamp):
             plan.update(tab_data.tab.name, (email,), **{"Status changed": now})
-            stamp = None  # the stamp as the sheet will show it is learnt at the next check
+            status, stamp = written(status, now)
         if before != (status, stamp):
             seen[email] = (status, stamp)
     return plan, seen

@@ -7,6 +7,7 @@ import collections
 import dataclasses
 
 from services import schema
+from services.network import written
 from services.plan import WritePlan
 from services.run_record import REFERRAL, SHARE, latest_submissions
 from services.schema import header_key
@@ -52,6 +53,7 @@ def journal_key(row):
 class ListEffects:
     """What one spreadsheet's lists need so that they show the journal's shares and referrals."""
     plan: WritePlan
+    resubscribed: dict  # tab -> {email: (Status, Status changed)} written, for the sheet check's memory
     runs: set  # the runs whose rows these effects complete
 
 
@@ -77,7 +79,7 @@ def list_effects(net, rows):
             blocked[run_id] = f"{group}: {net.unreadable.get(group, 'its list was not read')}"
             continue
         place = net.places[group]
-        effects = by_book.setdefault(place.sheet_id, ListEffects(WritePlan(), set()))
+        effects = by_book.setdefault(place.sheet_id, ListEffects(WritePlan(), {}, set()))
         effects.runs.add(run_id)
         tab = net.lists[group]
         email = row["Email"]
@@ -93,9 +95,9 @@ def list_effects(net, rows):
             effects.plan.append(place.tab, _new_list_row(email, kind, slug, at, latest[slug].get(email)))
         elif on_list["Status"] == "unsubscribed" and "Status" not in on_list.unreadable and (
                 on_list["Status changed"] is None or on_list["Status changed"] < at):
-            # R14(d): they left before taking the action, so the share may add them again. The
-            # new Status changed tells the sheet check this Status is actnet's, not a manager's.
+            # R14(d): they left before taking the action, so the share may add them again.
             effects.plan.update(place.tab, (on_list["Email"],), Status="subscribed", **{"Status changed": at})
+            effects.resubscribed.setdefault(place.tab, {})[on_list["Email"]] = written("subscribed", at)
     return by_book, blocked
 
 

@@ -27,6 +27,7 @@ import time
 from datetime import datetime, timezone
 
 from services import run_effects
+from services.network import StatusMemory
 from services.plan import WritePlan
 from services.run_effects import Decision, INCOMPLETE, journal_key, pending_runs, seed_of
 from services.run_record import DELIVERY, active_sponsors, engine_record, read_lists, read_workbook
@@ -183,7 +184,7 @@ def _run(workbook, redis, progress, seed, action, trigger, began, now):
     own = [r for rows in pending.values() for r in rows if r["Run"] == run_id]
     earlier = {rid: rows for rid, rows in pending.items() if rid != run_id}
     effect_rows = [r for rows in earlier.values() for r in rows] + own + new_rows
-    blocked = _apply_effects(workbook, net, decisions, effect_rows)
+    blocked = _apply_effects(workbook, redis, net, decisions, effect_rows)
 
     progress.phase("logging the run")
     finished = now()
@@ -209,11 +210,11 @@ def _run(workbook, redis, progress, seed, action, trigger, began, now):
     return summary
 
 
-def _apply_effects(workbook, net, decisions, rows):
+def _apply_effects(workbook, redis, net, decisions, rows):
     """The journal's effects, one plan per spreadsheet (this workbook first, with the
     Sponsors figures). Returns {run id: why its rows could not all be applied}."""
     by_book, blocked = run_effects.list_effects(net, rows)
-    main = by_book.pop(None, None) or run_effects.ListEffects(WritePlan(), set())
+    main = by_book.pop(None, None) or run_effects.ListEffects(WritePlan(), {}, set())
     run_effects.figures_plan(net, decisions, main.plan)
     books = [(workbook, main)] + [(net.list_books[_group_in(net, sid)], eff) for sid, eff in by_book.items()]
     for book, effects in books:
@@ -225,6 +226,10 @@ def _apply_effects(workbook, net, decisions, rows):
             for run_id in effects.runs:
                 blocked.setdefault(run_id, f"a list could not be written ({exc})")
             continue
+        if book is workbook:
+            for tab, statuses in effects.resubscribed.items():
+                # Written by the app, so the sheet check won't take it for a manager's hand.
+                StatusMemory(redis, tab).save(statuses)
     return blocked
 
 

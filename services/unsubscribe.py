@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from services import intake, outbox, schema
 from services.mirror import Mirror
+from services.network import StatusMemory, written
 from services.plan import WritePlan
 
 SALT = "actnet-unsubscribe"
@@ -112,6 +113,9 @@ def unsubscribe(redis, leaving, *, now=None):
         pipe.rpush(waiting.pending, outbox.dumps(plan))
         if sheet_id is not None:
             pipe.sadd(intake.OUTBOXES, f"sheet:{sheet_id}")  # the name outbox_for gave it
+        else:
+            # actnet's own write: the sheet check must not take it for a manager's hand.
+            StatusMemory(pipe, tab).save({leaving.email: written("unsubscribed", now)})
         mirror.overlay(leaving.group, leaving.email, {"status": "unsubscribed", "status_changed": now},
                        now=now, pipeline=pipe)
         pipe.execute()

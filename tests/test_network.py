@@ -65,6 +65,7 @@ def test_the_scheduled_check_runs_on_the_worker(open_workbook, localsheets, shee
 
 def test_statuses_actnet_writes_are_its_own_and_a_hand_typed_one_is_stamped(localsheets, redis_conn):
     from services import intake, intake_flush, mirror_refresh, unsubscribe
+    from services.network import StatusMemory
     from tests.intake_helpers import make_network, signature, workbook
 
     home, _ = make_network(localsheets.url)
@@ -72,31 +73,45 @@ def test_statuses_actnet_writes_are_its_own_and_a_hand_typed_one_is_stamped(loca
     mirror_refresh.refresh(redis_conn, wb, force=True)
     assert check_sheet(wb, redis_conn, now=datetime(2026, 11, 1, tzinfo=timezone.utc))["status_changes"] == 0
 
-    # Sam leaves through the link in an email; Una, who had left, signs with the box ticked (R8).
-    left = datetime(2026, 11, 2, 8, tzinfo=timezone.utc)
-    assert unsubscribe.unsubscribe(redis_conn, unsubscribe.Leaving("Seattle RESULTS", "sam@example.org"), now=left)
-    intake.accept(redis_conn, signature("una@example.org"))
-    signed = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)
-    intake_flush.flush(redis_conn, wb, lambda sheet_id: workbook(localsheets.url, sheet_id), now=signed)
-
     def members():
         return {r["Email"]: r for r in wb.snapshot(["Members"])["Members"].rows}
 
-    assert check_sheet(wb, redis_conn, now=datetime(2026, 11, 2, 10, tzinfo=timezone.utc))["status_changes"] == 0
-    assert (members()["sam@example.org"]["Status"], members()["sam@example.org"]["Status changed"]) == (
-        "unsubscribed", left)
-    assert (members()["una@example.org"]["Status"], members()["una@example.org"]["Status changed"]) == (
-        "subscribed", signed)
+    def type_status(email, status):  # Maria, by hand in the sheet
+        column = chr(ord("A") + wb.snapshot(["Members"])["Members"].positions["Status"])
+        put(localsheets, home, f"Members!{column}{members()[email].number}", [[status]])
 
-    # Maria puts Sam back by hand ("he asked to stay"): that one is stamped, once.
-    members_tab = wb.snapshot(["Members"])["Members"]
-    column = chr(ord("A") + members_tab.positions["Status"])
-    put(localsheets, home, f"Members!{column}{members()['sam@example.org'].number}", [["subscribed"]])
+    # Sam leaves through the link in an email; Una, who had left, signs with the box ticked (R8);
+    # Nia and Ola are new.
+    left = datetime(2026, 11, 2, 8, tzinfo=timezone.utc)
+    assert unsubscribe.unsubscribe(redis_conn, unsubscribe.Leaving("Seattle RESULTS", "sam@example.org"), now=left)
+    for email in ("una@example.org", "nia@example.org", "ola@example.org"):
+        intake.accept(redis_conn, signature(email))
+    signed = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)
+    intake_flush.flush(redis_conn, wb, lambda sheet_id: workbook(localsheets.url, sheet_id), now=signed)
+    type_status("ola@example.org", "unsubscribed")  # before any check has seen Ola's row
+
+    morning = datetime(2026, 11, 2, 10, tzinfo=timezone.utc)
+    assert check_sheet(wb, redis_conn, now=morning)["status_changes"] == 1  # Ola's, not actnet's own three
+    assert {e: (members()[e]["Status"], members()[e]["Status changed"]) for e in
+            ("sam@example.org", "una@example.org", "nia@example.org", "ola@example.org")} == {
+        "sam@example.org": ("unsubscribed", left), "una@example.org": ("subscribed", signed),
+        "nia@example.org": ("subscribed", signed), "ola@example.org": ("unsubscribed", morning)}
+
+    # Maria puts Sam back ("he asked to stay"), takes Una off again and Nia off: each stamped, once.
+    type_status("sam@example.org", "subscribed")
+    type_status("una@example.org", "unsubscribed")
+    type_status("nia@example.org", "unsubscribed")
     evening = datetime(2026, 11, 2, 18, tzinfo=timezone.utc)
-    assert check_sheet(wb, redis_conn, now=evening)["status_changes"] == 1
-    assert members()["sam@example.org"]["Status changed"] == evening
-    assert members()["una@example.org"]["Status changed"] == signed
+    assert check_sheet(wb, redis_conn, now=evening)["status_changes"] == 3
+    assert {e: members()[e]["Status changed"] for e in ("sam@example.org", "una@example.org", "nia@example.org")} \
+        == dict.fromkeys(("sam@example.org", "una@example.org", "nia@example.org"), evening)
+
+    # The memory already holds each stamp as the sheet shows it: the next check learns nothing new.
+    remembered = StatusMemory(redis_conn, "Members").load()
+    localsheets.reset()
     assert check_sheet(wb, redis_conn, now=datetime(2026, 11, 3, tzinfo=timezone.utc))["status_changes"] == 0
+    assert StatusMemory(redis_conn, "Members").load() == remembered
+    assert localsheets.log()["writes"] == 0
 
 
 def test_a_status_remembered_without_its_stamp_is_still_read(redis_conn):

@@ -103,9 +103,9 @@ def storage_uri(redis_url):
 
 
 def csp_nonce():
-    """This response's script nonce, made when a template first asks for it.
+    """This response's script nonce, made when the first template is rendered.
 
-    A response that loads no script (a redirect after signing, JSON) never
+    A response that renders no template (a redirect after signing, JSON) never
     makes one, and its policy allows no script but our own files.
     """
     if "csp_nonce" not in g:
