@@ -1,6 +1,6 @@
 """The alert pages as a manager uses them: compose, preview, send, call sheet, text list, feed, ladder."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import icalendar
 import pytest
@@ -167,12 +167,18 @@ def test_the_calendar_feed_parses_lists_six_mondays_and_stops_with_the_link(clie
     assert client.get(path[:-10] + "tampered.ics").status_code == 404
 
 
-def test_the_keep_warm_nudge_shows_when_nothing_went_out_for_21_days(client, manager, network, redis_conn):
+def test_the_keep_warm_nudge_shows_when_nothing_went_out_for_21_days(app, client, manager, network, redis_conn):
+    from services import alert_calendar
+
     page = soup(client.get("/manage/alerts"))
     assert page.find(id="warm-heading") is None  # Eve was reached yesterday
     roster = Roster(redis_conn)
     redis_conn.delete("actnet:roster:contacts")
-    roster.record_contacts([Contact(NOW - timedelta(days=21, hours=1), "ann@x.org", "old", "email", "sent")])
+    # Days are counted in the network's time zone: the last contact at noon there, 21 of its days ago.
+    calendar = alert_calendar.build(app.config["SETTINGS"], roster.sheet_time_zone())
+    then = datetime.combine(calendar.today(datetime.now(timezone.utc)) - timedelta(days=21), time(12),
+                            calendar.zone)
+    roster.record_contacts([Contact(then, "ann@x.org", "old", "email", "sent")])
     page = soup(client.get("/manage/alerts"))
     assert "Nothing has gone out for 21 days" in page.find(id="warm-heading").parent.get_text(" ", strip=True)
     draft = soup(client.get(page.find("a", string="Coffee?")["href"]))
