@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 import redis as redis_lib
 
 from services import activity, intake, intake_plan, mirror_refresh, schema
+from services.mirror import signers_key
 from services.network import SEEDED, StatusMemory
 from services.sheet_setup import init_workbook
 from services.sheets import SheetsError, SheetsUnavailable
@@ -156,7 +157,7 @@ def _plan_batch(redis, workbook, open_other, batch, now):
             pipe.sadd(intake.OUTBOXES, f"sheet:{sheet_id}")
         for slug, emails in result.signers.items():
             if slug not in seeded and emails:
-                pipe.sadd(f"actnet:intake:signers:{slug}", *emails)
+                pipe.sadd(signers_key(slug), *emails)
                 pipe.sadd(SEEDED, slug)
         for tab, statuses in result.statuses.items():
             StatusMemory(pipe, tab).save(statuses)
