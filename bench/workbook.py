@@ -7,10 +7,7 @@ prints the API calls it took (from localsheets' request log), the time, and
 what a snapshot read of the result costs.
 """
 import argparse
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -19,6 +16,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.local_parts import admin, api_log, localsheets  # noqa: E402
 from services.config import Settings  # noqa: E402
 from services.plan import WritePlan  # noqa: E402
 from services.sheet_setup import init_workbook  # noqa: E402
@@ -32,49 +30,33 @@ def main():
     parser.add_argument("--updates", type=int, default=5000)
     parser.add_argument("--fail-rate", type=float, default=0.0)
     args = parser.parse_args()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    with tempfile.TemporaryDirectory() as data:
-        server = subprocess.Popen([sys.executable, "-m", "localsheets", "--port", str(port), "--data", data,
-                                   "--quiet", "--reads-per-minute", "0", "--writes-per-minute", "0"], cwd=ROOT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    requests.get(url + "/", timeout=1)
-                    break
-                except requests.ConnectionError:
-                    time.sleep(0.1)
-            sheet_id = requests.post(url + "/v4/spreadsheets", json={}, timeout=5).json()["spreadsheetId"]
-            wb = Workbook.from_settings(Settings(sheets_url=url, sheet_id=sheet_id),
-                                        retry=RetryPolicy(attempts=20, base=0.05, cap=1.0),
-                                        http_retry=RetryPolicy(attempts=10, base=0.05, cap=1.0))
-            init_workbook(wb, ["Members"])
-            seed = WritePlan()
-            for i in range(args.updates):
-                seed.append("Members", {"Email": f"old{i}@example.org", "Status": "subscribed"})
-            wb.apply(seed)
+    with localsheets(reads_per_minute=0, writes_per_minute=0) as url:
+        sheet_id = requests.post(url + "/v4/spreadsheets", json={}, timeout=5).json()["spreadsheetId"]
+        wb = Workbook.from_settings(Settings(sheets_url=url, sheet_id=sheet_id),
+                                    retry=RetryPolicy(attempts=20, base=0.05, cap=1.0),
+                                    http_retry=RetryPolicy(attempts=10, base=0.05, cap=1.0))
+        init_workbook(wb, ["Members"])
+        seed = WritePlan()
+        for i in range(args.updates):
+            seed.append("Members", {"Email": f"old{i}@example.org", "Status": "subscribed"})
+        wb.apply(seed)
 
-            plan = WritePlan()
-            for i in range(args.rows):
-                plan.append("Members", {"Email": f"new{i}@example.org", "First name": f"New {i}",
-                                        "Status": "subscribed", "Source": "import"})
-            for i in range(args.updates):
-                plan.update("Members", [f"old{i}@example.org"], **{"Actions taken": i})
-            requests.post(url + "/admin/config", json={"fail_rate": args.fail_rate, "seed": 1}, timeout=5)
-            requests.delete(url + "/admin/log", timeout=5)
-            began = time.perf_counter()
-            result = wb.apply(plan)
-            took = time.perf_counter() - began
-            log = requests.get(url + "/admin/log", timeout=5).json()
-            requests.post(url + "/admin/config", json={"fail_rate": 0.0}, timeout=5)
-            began = time.perf_counter()
-            snap = wb.snapshot(["Members"])
-            read = time.perf_counter() - began
-        finally:
-            server.terminate()
-            server.wait()
+        plan = WritePlan()
+        for i in range(args.rows):
+            plan.append("Members", {"Email": f"new{i}@example.org", "First name": f"New {i}",
+                                    "Status": "subscribed", "Source": "import"})
+        for i in range(args.updates):
+            plan.update("Members", [f"old{i}@example.org"], **{"Actions taken": i})
+        admin(url, fail_rate=args.fail_rate, seed=1)
+        requests.delete(url + "/admin/log", timeout=5)
+        began = time.perf_counter()
+        result = wb.apply(plan)
+        took = time.perf_counter() - began
+        log = api_log(url)
+        admin(url, fail_rate=0.0)
+        began = time.perf_counter()
+        snap = wb.snapshot(["Members"])
+        read = time.perf_counter() - began
     print(f"plan                {args.rows:,} new rows + {args.updates:,} cell updates, fail rate {args.fail_rate:.0%}")
     print(f"applied             {result.appended:,} rows, {result.cells_updated:,} cells in {took:.2f} s")
     print(f"API calls           {log['total']} ({', '.join(f'{k} {v}' for k, v in sorted(log['counts'].items()))})")
