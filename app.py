@@ -79,10 +79,8 @@ def create_app(test_config=None):
                                        "the page and send it again."), 400
 
     @app.errorhandler(429)
-    def too_many(exc):
-        return render_template("error.html", heading="Please slow down",
-                               message="Too many tries came from your connection just now. Wait a minute, "
-                                       "then try again."), 429, {"Retry-After": "60"}
+    def too_many(_):
+        return protection.slow_down_page()
 
     @app.errorhandler(500)
     def server_error(_):

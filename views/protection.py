@@ -15,7 +15,7 @@ import secrets
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, g, request
+from flask import current_app, g, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -93,6 +93,13 @@ def rate_limited(*limits):
         return choose
 
     return decorate
+
+
+def slow_down_page():
+    """The page a rate limit answers with (429), in words; a client may try again in a minute."""
+    return render_template("error.html", heading="Please slow down",
+                           message="Too many tries came from your connection just now. Wait a minute, "
+                                   "then try again."), 429, {"Retry-After": "60"}
 
 
 def storage_uri(redis_url):

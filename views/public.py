@@ -17,7 +17,7 @@ from services import health, intake, unsubscribe
 from services.mirror import Mirror
 from views import htmx, redis_connection, settings, sheets_probe
 from views.forms import UnsubscribeForm, sign_form
-from views.protection import csrf, limiter, rate_limited
+from views.protection import csrf, limiter, rate_limited, slow_down_page
 
 bp = Blueprint("public", __name__)
 
@@ -204,13 +204,10 @@ def to_thanks(action, ref):
 @bp.errorhandler(429)
 def slow_down(exc):
     """A flood is slowed: the sign form comes back with its words and what was typed."""
-    if request.endpoint == "public.sign_action":
-        action, sponsors = open_action(request.view_args["slug"], recent=True)
-        body, _ = show_form(action, sponsors, sign_form(action), notice=SLOW_DOWN, status=429)
-    else:
-        body = render_template("error.html", heading="Please slow down",
-                               message="Too many tries came from your connection just now. Wait a minute, "
-                                       "then try again.")
+    if request.endpoint != "public.sign_action":
+        return slow_down_page()
+    action, sponsors = open_action(request.view_args["slug"], recent=True)
+    body, _ = show_form(action, sponsors, sign_form(action), notice=SLOW_DOWN, status=429)
     return body, 429, {"Retry-After": "60"}
 
 
